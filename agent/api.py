@@ -1,0 +1,90 @@
+"""The Python entry point: one function that analyzes one session and returns the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from agent.context import AnalysisContext
+from agent.errors import TurnbackError
+from agent.graph import build_graph
+from agent.llm import ChatModel
+from agent.self_tracing import default_self_trace_uri, self_tracing
+from agent.state import Report
+from agent.store import SessionStore, default_tracking_uri, quiet_mlflow_http
+
+DEFAULT = "default"
+
+
+def analyze_session(
+    session_id: str,
+    *,
+    tracking_uri: str | None = None,
+    experiment_id: str | None = None,
+    experiment_name: str | None = None,
+    repo: str | Path | None = None,
+    llm: ChatModel | None = None,
+    input_key: str | None = None,
+    output_key: str | None = None,
+    self_trace_uri: str | None = DEFAULT,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Find where session `session_id` went wrong.
+
+    Args:
+        session_id: the `mlflow.trace.session` metadata value shared by the turns.
+        tracking_uri: the store to read (`sqlite:///...` or `http://...`); default: MLflow's.
+        experiment_id / experiment_name: where the session lives; default: searched for.
+        repo: the application's codebase to correlate with; None skips that step.
+        llm: a ChatModel (e.g. `OpenAIChatModel("gpt-4o-mini")`); None runs offline.
+        input_key / output_key: attribute keys that hold the turn's I/O, when discovery
+            should not guess.
+        self_trace_uri: where turnback's own trace goes; the default is
+            `sqlite:///~/.turnback/traces.db`; None disables it.
+        progress: called with one line per step of long work.
+
+    Returns the typed Report (`report.model_dump(mode="json")` is the JSON contract).
+    Raises TurnbackError with a one-line message on bad input or an unreachable store.
+    """
+    quiet_mlflow_http()
+    store = SessionStore(tracking_uri or default_tracking_uri())
+    repo_path = _check_repo(repo)
+    if experiment_id:
+        resolved = store.check_experiment(experiment_id)
+    elif experiment_name:
+        resolved = store.experiment_by_name(experiment_name)
+    else:
+        resolved = store.find_session_experiment(session_id)
+        if progress:
+            progress(f"session {session_id} found in experiment {resolved}")
+    context = AnalysisContext(
+        store=store, llm=llm, repo=repo_path, input_key=input_key, output_key=output_key,
+        progress=progress or (lambda _line: None),
+    )
+    uri = default_self_trace_uri() if self_trace_uri == DEFAULT else self_trace_uri
+    with self_tracing(uri, session_id) as trace:
+        final = build_graph().invoke(
+            {"session_id": session_id, "experiment_id": resolved, "notes": []}, context=context
+        )
+        report: Report = final["report"]
+        report.self_trace = trace.describe()
+        if trace.root_span is not None:
+            trace.root_span.set_outputs(
+                {"root_turn": report.root_cause.turn if report.root_cause else None,
+                 "symptom_turn": report.symptom_turn}
+            )
+    if llm is not None:
+        report.notes.append(
+            f"LLM usage: {llm.usage.calls} calls, {llm.usage.prompt_tokens} prompt + "
+            f"{llm.usage.completion_tokens} completion tokens"
+        )
+    return report
+
+
+def _check_repo(repo: str | Path | None) -> Path | None:
+    if repo is None:
+        return None
+    path = Path(repo).expanduser()
+    if not path.is_dir():
+        raise TurnbackError(f"--repo {repo}: no such directory")
+    return path.resolve()

@@ -1,0 +1,200 @@
+"""The `turnback` command: parse, build dependencies, run the analysis, print.
+
+Exit codes: 0 analysis done; 1 a fault was found and --fail-on-fault was given;
+2 usage or input error (one line on stderr); 3 internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from agent.errors import TurnbackError
+
+EXIT_FAULT = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+DEFAULT_MODEL = "gpt-4o-mini"
+REPO_MARKERS = (".git", "pyproject.toml", "setup.py", "package.json", "go.mod", "Cargo.toml", "pom.xml")
+
+
+class InputError(click.ClickException):
+    exit_code = EXIT_INPUT
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        click.echo(f"turnback: error: {self.message}", err=True)
+
+
+@click.group()
+@click.version_option(package_name="turnback")
+def main() -> None:
+    """turnback: find where an LLM chat session recorded as MLflow traces went wrong.
+
+    \b
+    Try it offline on the bundled demo:
+        turnback demo
+    Analyze a session of your own:
+        turnback analyze SESSION_ID --tracking-uri sqlite:///mlflow.db --repo .
+    """
+
+
+def store_options(fn):  # type: ignore[no-untyped-def]
+    fn = click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI",
+                      help="Store to read (default: $MLFLOW_TRACKING_URI, then MLflow's default).")(fn)
+    fn = click.option("--experiment-name", help="Experiment holding the session, by name.")(fn)
+    fn = click.option("--experiment-id", envvar="MLFLOW_EXPERIMENT_ID",
+                      help="Experiment holding the session (default: $MLFLOW_EXPERIMENT_ID, else searched).")(fn)
+    return fn
+
+
+def output_options(fn):  # type: ignore[no-untyped-def]
+    fn = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+                      help="Write the report to this file instead of stdout.")(fn)
+    fn = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+                      show_default=True, help="Report format.")(fn)
+    fn = click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")(fn)
+    fn = click.option("--no-self-trace", is_flag=True, help="Do not trace turnback's own run.")(fn)
+    fn = click.option("--trace-to", envvar="TURNBACK_TRACE_URI",
+                      help="Where turnback's own traces go (default: sqlite:///$TURNBACK_HOME/traces.db, "
+                      "TURNBACK_HOME defaulting to ~/.turnback).")(fn)
+    return fn
+
+
+@main.command()
+@click.argument("session_id")
+@store_options
+@click.option("--repo", type=click.Path(file_okay=False),
+              help="Application codebase to correlate with (default: the current directory if it is a code repo).")
+@click.option("--offline", is_flag=True, help="Judge from recorded signals only, even with an API key set.")
+@click.option("--model", envvar="TURNBACK_MODEL", default=DEFAULT_MODEL, show_default=True,
+              help="Model for LLM mode (env TURNBACK_MODEL).")
+@click.option("--llm-timeout", type=float, default=60.0, show_default=True, help="Seconds per LLM call.")
+@click.option("--input-key", help="Attribute key that holds the user's input (skips discovery).")
+@click.option("--output-key", help="Attribute key that holds the assistant's output.")
+@click.option("--fail-on-fault", is_flag=True, help="Exit 1 when a root cause is found (for CI).")
+@output_options
+def analyze(session_id: str, tracking_uri: str | None, experiment_id: str | None,
+            experiment_name: str | None, repo: str | None, offline: bool, model: str,
+            llm_timeout: float, input_key: str | None, output_key: str | None,
+            fail_on_fault: bool, fmt: str, output: str | None, quiet: bool,
+            no_self_trace: bool, trace_to: str | None) -> None:
+    """Find where chat session SESSION_ID went wrong, and print a report.
+
+    \b
+    Example:
+        turnback analyze sess-42 --tracking-uri http://127.0.0.1:5000 --repo ~/src/app
+
+    LLM mode is used when OPENAI_API_KEY or OPENAI_BASE_URL is set and --offline is
+    not; otherwise verdicts come from recorded signals alone (offline mode).
+    """
+    if experiment_id and experiment_name:
+        raise InputError("give --experiment-id or --experiment-name, not both")
+    repo_path = Path(repo) if repo else _repo_from_cwd()
+    llm = None if offline else _llm_from_env(model, llm_timeout)
+    _run(
+        lambda progress: _analyze(
+            session_id, tracking_uri=tracking_uri, experiment_id=experiment_id,
+            experiment_name=experiment_name, repo=repo_path, llm=llm, input_key=input_key,
+            output_key=output_key, self_trace_uri=_self_trace(no_self_trace, trace_to),
+            progress=progress,
+        ),
+        fmt=fmt, output=output, quiet=quiet, fail_on_fault=fail_on_fault,
+    )
+
+
+@main.command()
+@output_options
+def demo(fmt: str, output: str | None, quiet: bool, no_self_trace: bool, trace_to: str | None) -> None:
+    """Analyze the bundled demo session, offline, and print the report.
+
+    It writes a four-turn travel-booking session into a temporary SQLite store, with the
+    small app that produced it, then runs the full analysis on it.
+    """
+    from agent.demo import DEMO_SESSION_ID, install_demo
+
+    with tempfile.TemporaryDirectory(prefix="turnback-demo-") as tmp:
+        def job(progress):  # type: ignore[no-untyped-def]
+            progress("writing the demo session into a temporary SQLite store")
+            uri, experiment_id, app = install_demo(Path(tmp))
+            return _analyze(
+                DEMO_SESSION_ID, tracking_uri=uri, experiment_id=experiment_id, repo=app,
+                llm=None, self_trace_uri=_self_trace(no_self_trace, trace_to), progress=progress,
+            )
+
+        _run(job, fmt=fmt, output=output, quiet=quiet, fail_on_fault=False)
+
+
+def _analyze(*args, **kwargs):  # type: ignore[no-untyped-def]
+    from agent.api import analyze_session
+
+    return analyze_session(*args, **kwargs)
+
+
+def _run(job, *, fmt: str, output: str | None, quiet: bool, fail_on_fault: bool) -> None:  # type: ignore[no-untyped-def]
+    from agent.render import to_json, to_markdown
+    from agent.store import quiet_mlflow_http
+
+    quiet_mlflow_http()
+
+    def progress(line: str) -> None:
+        if not quiet:
+            click.echo(f"turnback: {line}", err=True)
+
+    try:
+        report = job(progress)
+    except TurnbackError as exc:
+        raise InputError(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("turnback: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("TURNBACK_DEBUG"):
+            raise
+        click.echo(
+            f"turnback: internal error: {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+            " (set TURNBACK_DEBUG=1 for a traceback)", err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+    text = to_json(report) if fmt == "json" else to_markdown(report)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        progress(f"report written to {output}")
+    else:
+        click.echo(text, nl=False)
+    if report.self_trace:
+        progress(f"own trace: {report.self_trace}")
+    if fail_on_fault and report.root_cause is not None:
+        sys.exit(EXIT_FAULT)
+
+
+def _repo_from_cwd() -> Path | None:
+    cwd = Path.cwd()
+    return cwd if any((cwd / marker).exists() for marker in REPO_MARKERS) else None
+
+
+def _llm_from_env(model: str, timeout: float):  # type: ignore[no-untyped-def]
+    api_key, base_url = os.environ.get("OPENAI_API_KEY"), os.environ.get("OPENAI_BASE_URL")
+    if not (api_key or base_url):
+        return None
+    from agent.llm import OpenAIChatModel
+
+    return OpenAIChatModel(model, api_key=api_key, base_url=base_url, timeout=timeout)
+
+
+def _self_trace(disabled: bool, uri: str | None) -> str | None:
+    from agent.api import DEFAULT
+    from agent.self_tracing import default_self_trace_uri
+
+    if disabled:
+        return None
+    if uri:
+        return uri
+    return default_self_trace_uri(os.environ.get("TURNBACK_HOME")) if os.environ.get("TURNBACK_HOME") else DEFAULT
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""build_graph(): the seven nodes, wired in order. Wiring only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+
+from agent.context import AnalysisContext
+from agent.nodes.correlate_codebase import correlate_codebase
+from agent.nodes.discover_schema import discover_schema
+from agent.nodes.draft_recommendations import draft_recommendations
+from agent.nodes.judge_turns import judge_turns
+from agent.nodes.reconstruct_conversation import reconstruct_conversation
+from agent.nodes.report import report
+from agent.nodes.trace_backward import trace_backward
+from agent.state import AnalysisState
+
+Node = Callable[[AnalysisState, Runtime[AnalysisContext]], dict[str, Any]]
+
+NODES: list[tuple[str, Node]] = [
+    ("discover_schema", discover_schema),
+    ("reconstruct_conversation", reconstruct_conversation),
+    ("judge_turns", judge_turns),
+    ("trace_backward", trace_backward),
+    ("correlate_codebase", correlate_codebase),
+    ("draft_recommendations", draft_recommendations),
+    ("report", report),
+]
+
+
+def build_graph() -> Any:
+    graph = StateGraph(AnalysisState, context_schema=AnalysisContext)
+    previous = START
+    for name, node in NODES:
+        graph.add_node(name, traced(name, node))
+        graph.add_edge(previous, name)
+        previous = name
+    graph.add_edge(previous, END)
+    return graph.compile()
+
+
+def traced(name: str, node: Node) -> Node:
+    """Run the node inside a span of turnback's own trace (a no-op when tracing is off)."""
+
+    def run(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
+        import mlflow
+
+        with mlflow.start_span(name=name, span_type="CHAIN") as span:
+            span.set_inputs({"session_id": state.get("session_id"), "keys": sorted(state)})
+            update = node(state, runtime)
+            span.set_outputs({key: summarize(value) for key, value in update.items()})
+        return update
+
+    run.__name__ = name
+    return run
+
+
+def summarize(value: Any) -> Any:
+    """A small, readable stand-in for a state value (never the raw traces)."""
+    if isinstance(value, list):
+        return f"{len(value)} item(s)"
+    if hasattr(value, "model_dump"):
+        dumped = value.model_dump(mode="json")
+        text = str(dumped)
+        return dumped if len(text) < 2000 else text[:2000] + "…"
+    return value

@@ -1,0 +1,206 @@
+"""Node 5: find the code behind the root cause by searching the application's repository."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import AnalysisContext
+from agent.repo_files import candidate_files, read_text
+from agent.state import AnalysisState, CodeCorrelation, CodeFinding, RootCause, Turn
+
+MAX_FINDINGS = 20
+MAX_PER_KIND = 4
+PROMPT_PROBE_CHARS = 40
+FAILING_SPAN_BONUS = 10
+GENERIC_SPAN_NAMES = {"chat", "llm", "root", "span", "request", "handler", "invoke", "run", "call"}
+
+SESSION_ID = re.compile(
+    r"mlflow\.trace\.session|update_current_trace\(.*session|session\.id|gen_ai\.conversation\.id"
+    r"|\bsession_id\s*=",
+)
+HISTORY_WINDOW = re.compile(
+    r"\w*(history|messages|turns|context)\w*\s*\[\s*-\s*\w+\s*:\s*\]"
+    r"|\b[A-Z_]*(WINDOW|HISTORY|MAX_TURNS|MAX_MESSAGES|CONTEXT_TURNS)[A-Z_]*\s*=\s*\d+"
+    r"|\b(truncate|summari[sz]e)\w*\(",
+)
+MEMORY_STATE = re.compile(r"\b(memory|user_profile|profile_store|session_state|entities)\b\s*(\[|\.\w+\(|=)")
+EXCEPT = re.compile(r"^\s*except\b")
+SUCCESS_RETURN = re.compile(
+    r"^\s*(return\b.*(success|confirm|\bok\b|True|\"done\"|'done'|status)|pass\s*$)", re.IGNORECASE
+)
+
+# How much each kind of finding explains a given root-cause category.
+RELEVANCE = {
+    "swallowed_error": 100, "error_origin": 85, "span_function": 70, "prompt_text": 55,
+    "data_source": 50, "history_window": 45, "memory_state": 35, "session_id": 30,
+}
+CATEGORY_BOOST = {
+    "context_window_dropped_constraint": {"history_window": 60},
+    "constraint_ignored": {"history_window": 30, "prompt_text": 30},
+    "outdated_retrieval": {"data_source": 60},
+    "state_corruption": {"memory_state": 60},
+    "instruction_drift": {"prompt_text": 50},
+    "input_misparsed": {"span_function": 20},
+}
+
+
+@dataclass
+class Targets:
+    """What the root turn's trace names, to look for in the code."""
+
+    failing_spans: set[str]
+    span_names: set[str]
+    error_messages: list[str]
+    prompt_probes: list[str]
+    data_sources: set[str]
+
+
+def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    root: RootCause | None = state.get("root_cause")
+    if ctx.repo is None:
+        note = "no --repo given and the current directory is not a code repository"
+        return {"code_correlation": CodeCorrelation(status="skipped", note=note), "code_findings": []}
+    if root is None:
+        note = "the session looks healthy; there is no root cause to correlate"
+        return {
+            "code_correlation": CodeCorrelation(status="skipped", repo=str(ctx.repo), note=note),
+            "code_findings": [],
+        }
+    files = candidate_files(ctx.repo)
+    ctx.progress(f"searching {len(files)} files in {ctx.repo} for the code behind turn {root.turn}")
+    targets = targets_for(state["turns"][root.turn - 1])
+    findings: list[CodeFinding] = []
+    for rel in files:
+        text = read_text(ctx.repo / rel)
+        if text:
+            findings.extend(scan_file(rel.as_posix(), text, targets, root))
+    ranked = rank(findings)
+    note = f"{len(ranked)} finding(s) for turn {root.turn}'s spans, prompt and errors"
+    return {
+        "code_correlation": CodeCorrelation(
+            status="done", repo=str(ctx.repo), note=note, files_searched=len(files)
+        ),
+        "code_findings": ranked,
+    }
+
+
+def targets_for(turn: Turn) -> Targets:
+    failing = {e.span_name for e in turn.errors} | {t.name for t in turn.tools if t.error}
+    names = {n for n in turn.span_names if n.lower() not in GENERIC_SPAN_NAMES and _identifier(n)}
+    probes = []
+    for call in turn.llm_calls:
+        if call.system_prompt:
+            probes.extend(_probes(call.system_prompt))
+    sources = {d for r in turn.retrievals for doc in r.documents for d in (doc.doc_id, doc.uri) if d}
+    return Targets(
+        failing_spans={n for n in failing if _identifier(n)},
+        span_names=names,
+        error_messages=[e.message[:PROMPT_PROBE_CHARS] for e in turn.errors if len(e.message) >= 12],
+        prompt_probes=list(dict.fromkeys(probes)),
+        data_sources=sources,
+    )
+
+
+def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[CodeFinding]:
+    lines = text.splitlines()
+    found: list[CodeFinding] = []
+
+    def add(line_no: int, kind: str, answers: str, snippet: str | None = None, bonus: int = 0) -> None:
+        score = RELEVANCE[kind] + CATEGORY_BOOST.get(root.category, {}).get(kind, 0) + bonus
+        found.append(
+            CodeFinding(
+                path=path, line=line_no, kind=kind, answers=answers, relevance=score,
+                snippet=(snippet or lines[line_no - 1]).strip()[:200],
+            )
+        )
+
+    for name in targets.span_names:
+        definition = re.compile(
+            rf"^\s*(async\s+def|def|function|func|fn)\s+{re.escape(name)}\b"
+            rf"|^\s*(const|let|var)\s+{re.escape(name)}\s*=|name\s*=\s*[\"']{re.escape(name)}[\"']"
+        )
+        for i, line in enumerate(lines, 1):
+            if not definition.search(line):
+                continue
+            failing = name in targets.failing_spans
+            why = f"span '{name}' of turn {root.turn}" + (" failed" if failing else "")
+            add(i, "span_function", why, bonus=FAILING_SPAN_BONUS if failing else 0)
+            for j, except_line, returned in swallowed_errors(lines, i):
+                add(
+                    j, "swallowed_error",
+                    f"span '{name}' of turn {root.turn}: an error here is turned into a success",
+                    f"{except_line.strip()} … {returned.strip()}",
+                )
+    for i, line in enumerate(lines, 1):
+        for message in targets.error_messages:
+            if message in line:
+                add(i, "error_origin", f"raises the error recorded at turn {root.turn}: {message}")
+        for probe in targets.prompt_probes:
+            if probe in line:
+                add(i, "prompt_text", f"system prompt text sent at turn {root.turn}")
+                break
+        for source in targets.data_sources:
+            if source in line:
+                add(i, "data_source", f"data source retrieved at turn {root.turn}: {source}")
+        if SESSION_ID.search(line):
+            add(i, "session_id", "where the session id is assigned to traces")
+        if HISTORY_WINDOW.search(line):
+            add(i, "history_window", "how the message history / context window is built")
+        if MEMORY_STATE.search(line):
+            add(i, "memory_state", "state carried between turns")
+    return found
+
+
+def swallowed_errors(lines: list[str], def_line: int) -> list[tuple[int, str, str]]:
+    """`except` blocks inside the function at `def_line` that return success or pass."""
+    indent = _indent(lines[def_line - 1])
+    hits = []
+    for j in range(def_line, len(lines)):
+        line = lines[j]
+        if line.strip() and _indent(line) <= indent and not line.lstrip().startswith(("#", ")")):
+            break
+        if EXCEPT.match(line):
+            for k in range(j + 1, min(j + 6, len(lines))):
+                if SUCCESS_RETURN.match(lines[k]):
+                    hits.append((j + 1, line, lines[k]))
+                    break
+    return hits
+
+
+def rank(findings: list[CodeFinding]) -> list[CodeFinding]:
+    unique = {(f.path, f.line, f.kind): f for f in findings}.values()
+    ordered = sorted(unique, key=lambda f: (-f.relevance, f.path, f.line))
+    per_kind: dict[str, int] = {}
+    kept = []
+    for finding in ordered:
+        per_kind[finding.kind] = per_kind.get(finding.kind, 0) + 1
+        if per_kind[finding.kind] <= MAX_PER_KIND:
+            kept.append(finding)
+    return kept[:MAX_FINDINGS]
+
+
+def _probes(prompt: str) -> list[str]:
+    """Distinctive substrings of a prompt: whole-word chunks from its start and middle."""
+    flat = " ".join(prompt.split())
+    starts = [0, len(flat) // 2]
+    probes = []
+    for start in starts:
+        chunk = flat[start : start + PROMPT_PROBE_CHARS]
+        if start and " " in chunk:
+            chunk = chunk[chunk.index(" ") + 1 :]
+        if len(chunk) >= 20:
+            probes.append(chunk)
+    return probes
+
+
+def _identifier(name: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{2,}", name))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())

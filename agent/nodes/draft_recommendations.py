@@ -1,0 +1,138 @@
+"""Node 6: what to change, where and why, each grounded in evidence and findings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from langgraph.runtime import Runtime
+from pydantic import BaseModel
+
+from agent.context import AnalysisContext
+from agent.llm import ChatModel, LLMError, ask_structured
+from agent.prompts import fence, load_prompt
+from agent.state import AnalysisState, CodeFinding, Recommendation, RootCause
+
+# Per category: (title, what to change, how to verify). `{where}` is the finding's place.
+PLAYBOOK: dict[str, tuple[str, str, str]] = {
+    "tool_failure_reported_as_success": (
+        "Stop reporting a failed tool call as a success",
+        "The error is caught and replaced by a success result at {where}. Let the failure "
+        "reach the model (return an explicit error status and message) so the reply tells "
+        "the user the step did not happen.",
+        "Add a code scorer that flags traces with an errored tool span whose reply claims "
+        "success, and a test that makes the tool raise and checks the returned status.",
+    ),
+    "tool_failure": (
+        "Make the failing tool call reliable",
+        "The tool at {where} failed during the session. Handle the failure mode recorded in "
+        "the trace (retry transient errors, validate inputs before calling).",
+        "Replay the recorded arguments against the tool in a test.",
+    ),
+    "app_error": (
+        "Fix the application error behind the failed turn",
+        "The turn ended in an error raised at or near {where}. Handle it and answer the "
+        "user instead of failing the request.",
+        "Add a test with the recorded input; watch trace state ERROR for this span.",
+    ),
+    "context_window_dropped_constraint": (
+        "Keep constraints the user stated in the context window",
+        "The history is windowed at {where}, so early turns with constraints drop out. Pin "
+        "user-stated constraints (or a summary of them) into every request.",
+        "Add a KnowledgeRetention session scorer and a test with a long session.",
+    ),
+    "outdated_retrieval": (
+        "Filter outdated documents out of retrieval",
+        "The retriever returned stale content from the source at {where}. Filter or re-rank "
+        "by document date/version, and re-index the source.",
+        "Add a retrieval-relevance scorer that checks document dates.",
+    ),
+    "state_corruption": (
+        "Fix how state is carried between turns",
+        "State written at {where} was wrong for later turns. Validate updates before storing "
+        "them and key state by session.",
+        "Add a test that replays the session and checks the stored state after each turn.",
+    ),
+}
+DEFAULT_PLAY = (
+    "Correct the behaviour behind the faulty turn",
+    "The faulty turn's code path is at {where}. Compare what the reply claimed with the "
+    "recorded evidence and fix the step that produced the claim.",
+    "Add an assessment on this failure mode to the scorers run on production sessions.",
+)
+
+
+class DraftedRecommendations(BaseModel):
+    recommendations: list[Recommendation]
+
+
+def draft_recommendations(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    root = state.get("root_cause")
+    if root is None:
+        return {"recommendations": []}
+    findings = state.get("code_findings", [])
+    notes = list(state.get("notes", []))
+    if ctx.llm is not None and findings:
+        drafted = draft_with_llm(ctx.llm, root, findings)
+        if drafted:
+            return {"recommendations": drafted}
+        notes.append("LLM recommendations were unusable or ungrounded; offline ones are shown")
+    return {"recommendations": offline_recommendations(root, findings), "notes": notes}
+
+
+def offline_recommendations(root: RootCause, findings: list[CodeFinding]) -> list[Recommendation]:
+    title, detail, verify = PLAYBOOK.get(root.category, DEFAULT_PLAY)
+    evidence = [f"turn {e.turn}: {e.detail}" for e in root.evidence[:3]]
+    if not findings:
+        return [
+            Recommendation(
+                title=title,
+                detail=detail.format(where="the code path behind the faulty turn")
+                + " (No code was correlated: pass --repo to locate it.)",
+                rests_on=evidence or [root.explanation],
+                verify=verify,
+            )
+        ]
+    top = findings[0]
+    recs = [
+        Recommendation(
+            title=title,
+            detail=detail.format(where=f"{top.path}:{top.line}"),
+            where=f"{top.path}:{top.line}",
+            rests_on=[*evidence, f"{top.kind} at {top.path}:{top.line}: {top.snippet}"],
+            verify=verify,
+        )
+    ]
+    window = next((f for f in findings[1:] if f.kind == "history_window"), None)
+    if window and root.category not in ("tool_failure_reported_as_success", "app_error"):
+        recs.append(
+            Recommendation(
+                title="Check what the context window keeps",
+                detail=f"The history is cut at {window.path}:{window.line} ({window.snippet}); "
+                "confirm that what the faulty turn needed was still inside it.",
+                where=f"{window.path}:{window.line}",
+                rests_on=[f"history_window at {window.path}:{window.line}"],
+                verify="Log which earlier turns each LLM call receives.",
+            )
+        )
+    return recs
+
+
+def draft_with_llm(
+    llm: ChatModel, root: RootCause, findings: list[CodeFinding]
+) -> list[Recommendation]:
+    """Recommendations from the model, kept only where they cite a real finding."""
+    messages = load_prompt("draft_recommendations").render(
+        root_cause=fence("root_cause", root.model_dump_json(indent=1)),
+        code_findings=fence(
+            "code_findings",
+            json.dumps([f.model_dump(exclude={"relevance"}) for f in findings[:10]], indent=1),
+        ),
+    )
+    try:
+        drafted = ask_structured(llm, messages, DraftedRecommendations).recommendations
+    except LLMError:
+        return []
+    places = {f"{f.path}:{f.line}" for f in findings}
+    return [r for r in drafted if r.where in places][:3]

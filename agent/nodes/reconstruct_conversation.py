@@ -1,0 +1,202 @@
+"""Node 2: rebuild every turn in order from the traces read by discover_schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import AnalysisContext
+from agent.conventions import CONVENTIONS, is_message_list, maybe_json, message_role, message_text, read_keys
+from agent.spans import LLM_KINDS, RETRIEVER_KINDS, TOOL_KINDS, span_kind
+from agent.state import (
+    AnalysisState,
+    AssessmentRecord,
+    IOLocation,
+    LLMCall,
+    RetrievedDocument,
+    Retrieval,
+    SpanError,
+    ToolCall,
+    Turn,
+)
+from agent.store import SESSION_KEY
+
+# How much of an earlier user message must appear in an LLM call's messages to count
+# that turn as still in the context window.
+CONTEXT_PROBE_CHARS = 60
+
+
+def reconstruct_conversation(
+    state: AnalysisState, runtime: Runtime[AnalysisContext]
+) -> dict[str, Any]:
+    traces = state["raw_traces"]
+    turns: list[Turn] = []
+    session_level: list[AssessmentRecord] = []
+    scorer_errors: list[AssessmentRecord] = []
+    for index, (trace, location) in enumerate(zip(traces, state["io_locations"], strict=True), 1):
+        turn = build_turn(index, trace, location, earlier=turns)
+        for record in read_assessments(trace, index):
+            if record.error:
+                scorer_errors.append(record)
+            elif record.session_level:
+                session_level.append(record)
+            else:
+                turn.assessments.append(record)
+        turns.append(turn)
+    runtime.context.progress(f"reconstructed {len(turns)} turns")
+    return {"turns": turns, "session_assessments": session_level, "scorer_errors": scorer_errors}
+
+
+def build_turn(index: int, trace: Any, location: IOLocation | None, earlier: list[Turn]) -> Turn:
+    spans = trace.data.spans
+    user, assistant = read_turn_io(spans, location)
+    turn = Turn(
+        index=index,
+        trace_id=trace.info.trace_id,
+        timestamp_ms=trace.info.request_time,
+        state=_state_name(trace.info.state),
+        user=user,
+        assistant=assistant,
+        io_location=location,
+        span_names=[s.name for s in spans],
+    )
+    for span in spans:
+        error = span_error(span)
+        if error:
+            turn.errors.append(error)
+        kind = span_kind(span)
+        if kind in TOOL_KINDS:
+            turn.tools.append(tool_call(span, error))
+        elif kind in RETRIEVER_KINDS:
+            turn.retrievals.append(retrieval(span))
+        elif kind in LLM_KINDS:
+            turn.llm_calls.append(llm_call(span, earlier))
+    return turn
+
+
+def read_turn_io(spans: list[Any], location: IOLocation | None) -> tuple[str | None, str | None]:
+    if location is None:
+        return None, None
+    span = next((s for s in spans if s.span_id == location.span_id), None)
+    if span is None:
+        return None, None
+    attrs = span.attributes or {}
+    if location.convention == "custom":
+        return read_keys(attrs, location.input_key, location.output_key)
+    _in_label, _out_label, read_in, read_out = CONVENTIONS[location.convention]
+    return read_in(attrs), read_out(attrs)
+
+
+def span_error(span: Any) -> SpanError | None:
+    """Status ERROR or an `exception` event, whichever says more."""
+    exception = next((e for e in span.events or [] if e.name == "exception"), None)
+    status = span.status.status_code
+    is_error = str(getattr(status, "value", status)).upper().endswith("ERROR")
+    if not is_error and exception is None:
+        return None
+    attrs = exception.attributes if exception else {}
+    message = attrs.get("exception.message") or span.status.description or "span status ERROR"
+    return SpanError(
+        span_id=span.span_id,
+        span_name=span.name,
+        message=str(message),
+        exception_type=attrs.get("exception.type"),
+    )
+
+
+def tool_call(span: Any, error: SpanError | None) -> ToolCall:
+    result = maybe_json(span.outputs)
+    message = error.message if error else _error_in_result(result)
+    return ToolCall(
+        span_id=span.span_id, name=span.name, arguments=maybe_json(span.inputs), result=result,
+        error=message,
+    )
+
+
+def _error_in_result(result: Any) -> str | None:
+    """A tool that returned an error payload instead of raising."""
+    if isinstance(result, dict):
+        if result.get("error"):
+            return str(result["error"])
+        status = str(result.get("status", "")).lower()
+        if status in ("error", "failed", "failure"):
+            return json.dumps(result)[:300]
+    return None
+
+
+def retrieval(span: Any) -> Retrieval:
+    inputs = maybe_json(span.inputs)
+    query = inputs.get("query") if isinstance(inputs, dict) else inputs
+    outputs = maybe_json(span.outputs)
+    documents = []
+    for doc in outputs if isinstance(outputs, list) else []:
+        if not isinstance(doc, dict):
+            continue
+        metadata = doc.get("metadata") or {}
+        documents.append(
+            RetrievedDocument(
+                doc_id=_str_or_none(doc.get("id") or metadata.get("chunk_id") or metadata.get("id")),
+                uri=_str_or_none(metadata.get("doc_uri") or metadata.get("source") or doc.get("uri")),
+                content=str(doc.get("page_content") or doc.get("content") or "")[:2000],
+                metadata=metadata if isinstance(metadata, dict) else {},
+            )
+        )
+    return Retrieval(
+        span_id=span.span_id, name=span.name,
+        query=query if isinstance(query, str) else None, documents=documents,
+    )
+
+
+def llm_call(span: Any, earlier: list[Turn]) -> LLMCall:
+    inputs = maybe_json(span.inputs)
+    messages = inputs.get("messages") if isinstance(inputs, dict) else inputs
+    messages = messages if is_message_list(messages) else []
+    sent_text = "\n".join(message_text(m) or "" for m in messages)
+    system = next((message_text(m) for m in messages if message_role(m) == "system"), None)
+    attrs = span.attributes or {}
+    model = (inputs.get("model") if isinstance(inputs, dict) else None) or attrs.get(
+        "gen_ai.request.model"
+    ) or attrs.get("llm.model_name")
+    present = [
+        t.index for t in earlier
+        if t.user and t.user[:CONTEXT_PROBE_CHARS] in sent_text
+    ]
+    return LLMCall(
+        span_id=span.span_id, name=span.name, model=_str_or_none(model), system_prompt=system,
+        message_count=len(messages), earlier_turns_present=present,
+    )
+
+
+def read_assessments(trace: Any, turn: int) -> list[AssessmentRecord]:
+    records = []
+    for assessment in trace.info.assessments or []:
+        feedback = getattr(assessment, "feedback", None)
+        if feedback is None or getattr(assessment, "valid", True) is False:
+            continue  # expectations and overridden feedback are not verdicts
+        error = feedback.error
+        source = assessment.source
+        records.append(
+            AssessmentRecord(
+                name=assessment.name,
+                trace_id=trace.info.trace_id,
+                turn=turn,
+                value=feedback.value,
+                rationale=assessment.rationale,
+                source_type=str(getattr(source, "source_type", "") or "") or None,
+                source_id=getattr(source, "source_id", None),
+                span_id=assessment.span_id,
+                session_level=SESSION_KEY in (assessment.metadata or {}),
+                error=(error.error_message or error.error_code or "scorer error") if error else None,
+            )
+        )
+    return records
+
+
+def _state_name(state: Any) -> str:
+    return str(getattr(state, "value", state))
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,188 @@
+"""Offline signals: what recorded data alone says about a turn.
+
+Every detector is a pure function over reconstructed turns so the offline judge, the
+backward trace and the LLM judge's evidence all read the same facts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any, Literal
+
+from agent.state import AssessmentRecord, Turn
+
+Polarity = Literal["positive", "negative"]
+
+PUSHBACK = re.compile(
+    r"\b(you (told|said|promised|claimed|assured)|i (said|told you|asked for|already|mentioned)"
+    r"|as i said|that'?s (wrong|not (right|true|correct|what))|that is (wrong|not)"
+    r"|not what i (asked|wanted|said)|(is|was) wrong|incorrect|doesn'?t exist|does not exist"
+    r"|didn'?t work|did not work|still (not|doesn'?t|broken)|why did you|you forgot"
+    r"|you (got|get) it wrong|no (booking|reservation|record|order)|never (arrived|happened|got)"
+    r"|there is no|there'?s no|you ignored|wasn'?t (booked|sent|done|placed)|isn'?t (booked|there))",
+    re.IGNORECASE,
+)
+ACKNOWLEDGES_FAILURE = re.compile(
+    r"\b(sorry|apolog|unable|couldn'?t|could not|can'?t|cannot|failed|failure|error|problem"
+    r"|issue|try again|unfortunately|not able|went wrong|unavailable)\b",
+    re.IGNORECASE,
+)
+# Assessment names where a "yes" or a high score is bad news.
+NEGATIVE_SENSE_NAME = re.compile(
+    r"frustrat|toxic|harm|hallucinat|unsafe|violation|drift|jailbreak|pii|leak|error|complain",
+    re.IGNORECASE,
+)
+NEGATIVE_VALUES = {"no", "false", "fail", "failed", "bad", "incorrect", "unresolved", "wrong", "poor"}
+POSITIVE_VALUES = {"yes", "true", "pass", "passed", "good", "correct", "resolved", "none", "ok"}
+RATIONALE_POSITIVE = re.compile(
+    r"\b(no (sign of )?frustrat\w*|not frustrated|no issues?|no problems?|correct(ly)?|accurate"
+    r"|satisf\w*|helpful|appropriate(ly)?|resolved|fully answered|consistent|grounded|pass(es|ed)?)\b",
+    re.IGNORECASE,
+)
+RATIONALE_NEGATIVE = re.compile(
+    r"\b(fail(s|ed|ure)?|did not|didn'?t|incorrect(ly)?|wrong|not resolved|unresolved"
+    r"|frustrat\w*|contradict\w*|hallucinat\w*|ignor(ed|es)|missing|false|outdated|inaccurate"
+    r"|never|unhelpful|not (answer|address|complete))\b",
+    re.IGNORECASE,
+)
+NEGATED_NEGATIVE = re.compile(
+    r"\b(no|not|without|never)\s+(\w+\s+){0,2}(frustrat\w*|fail\w*|wrong|incorrect|contradict\w*"
+    r"|hallucinat\w*|issues?|problems?)",
+    re.IGNORECASE,
+)
+STOPWORDS = set(
+    "the a an and or but if then of to in on at for with by from as is are was were be been "
+    "it its this that these those i you he she we they me my your our their them us do does did "
+    "have has had not no yes can could would should will just so than too very what which who "
+    "when where why how all any some about into over also there here please thanks thank okay "
+    "told said say tell asked get got make made want need know like one now still only".split()
+)
+WORD = re.compile(r"[a-z0-9][a-z0-9'\-]{2,}")
+
+
+def pushback_phrase(text: str | None) -> str | None:
+    """The phrase in a user message that disputes an earlier answer, if any."""
+    if not text:
+        return None
+    match = PUSHBACK.search(text)
+    return match.group(0) if match else None
+
+
+def acknowledges_failure(reply: str | None) -> bool:
+    return bool(reply and ACKNOWLEDGES_FAILURE.search(reply))
+
+
+def content_words(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    return {w.strip("'-") for w in WORD.findall(text.lower())} - STOPWORDS
+
+
+def turn_text(turn: Turn) -> str:
+    """What the assistant side of a turn put into the conversation: reply and tool results."""
+    parts = [turn.assistant or ""]
+    parts += [_flat(t.result) for t in turn.tools]
+    return "\n".join(parts)
+
+
+def disputed_turn_scores(turns: list[Turn], symptom: Turn) -> dict[int, float]:
+    """How strongly each earlier turn's content matches what the user disputes.
+
+    Shared words are weighted by rarity across the session, so a hotel name outweighs
+    words every reply uses.
+    """
+    earlier = [t for t in turns if t.index < symptom.index]
+    if not earlier:
+        return {}
+    vocab = {t.index: content_words(turn_text(t)) for t in earlier}
+    frequency = Counter(w for words in vocab.values() for w in words)
+    disputed = content_words(symptom.user)
+    n = len(earlier)
+    scores = {}
+    for index, words in vocab.items():
+        shared = disputed & words
+        scores[index] = sum(math.log(1 + n / frequency[w]) for w in shared)
+    return scores
+
+
+def strongly_disputed(scores: dict[int, float], share: float = 0.6) -> list[int]:
+    """Turns whose match is within `share` of the best one, earliest first."""
+    best = max(scores.values(), default=0.0)
+    if best <= 0:
+        return []
+    return sorted(i for i, s in scores.items() if s >= share * best)
+
+
+def assessment_polarity(record: AssessmentRecord) -> tuple[Polarity | None, str]:
+    """Good or bad news, read through the rationale: a value alone misleads.
+
+    Returns the polarity and a short explanation of how it was read.
+    """
+    from_value = _value_polarity(record.name, record.value)
+    from_rationale = _rationale_polarity(record.rationale)
+    if from_rationale and from_value and from_rationale != from_value:
+        return from_rationale, (
+            f"value {record.value!r} read through its rationale, which says {from_rationale}"
+        )
+    if from_rationale:
+        return from_rationale, "from its rationale"
+    if from_value:
+        return from_value, f"from its value {record.value!r} (no clear rationale)"
+    return None, "neither value nor rationale is conclusive"
+
+
+def _value_polarity(name: str, value: Any) -> Polarity | None:
+    inverted = bool(NEGATIVE_SENSE_NAME.search(name))
+    polarity: Polarity | None = None
+    if isinstance(value, bool):
+        polarity = "positive" if value else "negative"
+    elif isinstance(value, int | float):
+        scale_max = 1.0 if 0 <= value <= 1 else 5.0
+        polarity = "positive" if value / scale_max >= 0.5 else "negative"
+    elif isinstance(value, str):
+        lowered = value.strip().lower()
+        if "frustrat" in name.lower() and lowered in ("none", "resolved", "unresolved"):
+            return "negative" if lowered == "unresolved" else "positive"
+        if lowered in NEGATIVE_VALUES:
+            polarity = "negative"
+        elif lowered in POSITIVE_VALUES:
+            polarity = "positive"
+    if polarity and inverted:
+        polarity = "negative" if polarity == "positive" else "positive"
+    return polarity
+
+
+def _rationale_polarity(rationale: str | None) -> Polarity | None:
+    if not rationale:
+        return None
+    text = NEGATED_NEGATIVE.sub(" no_problem ", rationale)
+    positive = len(RATIONALE_POSITIVE.findall(text)) + text.count("no_problem")
+    negative = len(RATIONALE_NEGATIVE.findall(text))
+    if negative > positive:
+        return "negative"
+    if positive > negative:
+        return "positive"
+    return None
+
+
+def near_duplicate(a: str | None, b: str | None, threshold: float = 0.85) -> bool:
+    """Two replies that say the same thing (a loop or a stuck agent)."""
+    wa, wb = content_words(a), content_words(b)
+    if len(wa) < 4 or len(wb) < 4:
+        return False
+    return len(wa & wb) / len(wa | wb) >= threshold
+
+
+def _flat(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        # Values only: keys like "name" or "status" are schema, not what was said.
+        return " ".join(_flat(v) for v in value.values())
+    if isinstance(value, list):
+        return " ".join(_flat(v) for v in value)
+    return str(value)

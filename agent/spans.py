@@ -1,0 +1,49 @@
+"""Small helpers over mlflow Span objects shared by the first two nodes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+# Spans that act for the turn but never carry the user's message themselves.
+HELPER_SPAN_TYPES = {"TOOL", "RETRIEVER", "EMBEDDING", "RERANKER", "PARSER", "MEMORY"}
+TOOL_KINDS = {"TOOL"}
+RETRIEVER_KINDS = {"RETRIEVER"}
+LLM_KINDS = {"LLM", "CHAT_MODEL"}
+
+
+def span_kind(span: Any) -> str:
+    """MLflow span type, falling back on OpenInference / OTel GenAI attributes."""
+    kind = (span.span_type or "").upper()
+    if kind and kind != "UNKNOWN":
+        return kind
+    attrs = span.attributes or {}
+    oi_kind = str(attrs.get("openinference.span.kind") or "").upper()
+    if oi_kind:
+        return oi_kind
+    op = str(attrs.get("gen_ai.operation.name") or "").lower()
+    if op == "execute_tool":
+        return "TOOL"
+    if op in ("chat", "text_completion", "generate_content"):
+        return "LLM"
+    return "UNKNOWN"
+
+
+def walk_breadth_first(spans: list[Any]) -> Iterator[tuple[Any, int]]:
+    """Spans from the root outwards, siblings in start order: (span, depth)."""
+    children: dict[str | None, list[Any]] = defaultdict(list)
+    ids = {s.span_id for s in spans}
+    for span in spans:
+        parent = span.parent_id if span.parent_id in ids else None
+        children[parent].append(span)
+    for group in children.values():
+        group.sort(key=lambda s: s.start_time_ns or 0)
+    level = [(s, 0) for s in children[None]]
+    while level:
+        yield from level
+        level = [(child, depth + 1) for span, depth in level for child in children[span.span_id]]
+
+
+def root_span(spans: list[Any]) -> Any | None:
+    return next(iter(walk_breadth_first(spans)), (None, 0))[0]

@@ -1,0 +1,288 @@
+"""Graph state and every domain type turnback passes between nodes.
+
+Domain types are pydantic models so the report serialises to the documented JSON
+contract with `model_dump(mode="json")`. The graph state is a TypedDict: each node
+returns only the keys it owns.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from pydantic import BaseModel, Field
+
+Verdict = Literal["ok", "faulty", "unclear"]
+Mode = Literal["offline", "llm"]
+
+# Categories a root cause can fall in; the README documents each one.
+Category = Literal[
+    "tool_failure_reported_as_success",
+    "tool_failure",
+    "app_error",
+    "outdated_retrieval",
+    "context_window_dropped_constraint",
+    "constraint_ignored",
+    "hallucinated_fact",
+    "state_corruption",
+    "input_misparsed",
+    "instruction_drift",
+    "repetition",
+    "disputed_by_user",
+    "failing_assessment",
+]
+
+
+# --- schema discovery -------------------------------------------------------------
+
+
+class IOLocation(BaseModel):
+    """Where one turn's user input and assistant output were found."""
+
+    convention: str = Field(description="mlflow, openinference, otel_genai, otel_genai_legacy, custom")
+    span_name: str
+    depth: int = Field(description="0 for the root span; >0 when a wrapper root was descended")
+    input_key: str
+    output_key: str
+    span_id: str | None = Field(default=None, exclude=True, description="per trace, not reported")
+
+    def label(self) -> str:
+        where = "root span" if self.depth == 0 else f"descendant span at depth {self.depth}"
+        return (
+            f"{self.convention}: `{self.input_key}` / `{self.output_key}` "
+            f"on {where} '{self.span_name}'"
+        )
+
+
+class SchemaEntry(BaseModel):
+    """One discovered I/O location and the turns it applies to."""
+
+    location: IOLocation
+    turns: list[int]
+
+
+class SessionSchema(BaseModel):
+    entries: list[SchemaEntry] = []
+    unresolved_turns: list[int] = Field(
+        default=[], description="turns where no span carried user input or output"
+    )
+    overridden: bool = Field(default=False, description="the user named the keys")
+
+    def summary(self) -> str:
+        if not self.entries:
+            return "no span carried the turn's input/output"
+        parts = [f"{e.location.label()} (turns {_ranges(e.turns)})" for e in self.entries]
+        return "; ".join(parts)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1,2,3,5] -> '1-3, 5'."""
+    out: list[str] = []
+    start = prev = None
+    for n in sorted(numbers):
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            out.append(f"{start}-{prev}" if start != prev else str(start))
+            start = prev = n
+    if start is not None:
+        out.append(f"{start}-{prev}" if start != prev else str(start))
+    return ", ".join(out)
+
+
+# --- reconstructed conversation ------------------------------------------------------
+
+
+class SpanError(BaseModel):
+    span_id: str
+    span_name: str
+    message: str
+    exception_type: str | None = None
+
+
+class ToolCall(BaseModel):
+    span_id: str
+    name: str
+    arguments: Any = None
+    result: Any = None
+    error: str | None = None
+
+
+class RetrievedDocument(BaseModel):
+    doc_id: str | None = None
+    uri: str | None = None
+    content: str = ""
+    metadata: dict[str, Any] = {}
+
+
+class Retrieval(BaseModel):
+    span_id: str
+    name: str
+    query: str | None = None
+    documents: list[RetrievedDocument] = []
+
+
+class LLMCall(BaseModel):
+    span_id: str
+    name: str
+    model: str | None = None
+    system_prompt: str | None = None
+    message_count: int = 0
+    earlier_turns_present: list[int] = Field(
+        default=[], description="indexes of earlier turns whose user text was in the messages sent"
+    )
+
+
+class AssessmentRecord(BaseModel):
+    name: str
+    trace_id: str
+    turn: int
+    value: Any = None
+    rationale: str | None = None
+    source_type: str | None = None
+    source_id: str | None = None
+    span_id: str | None = None
+    session_level: bool = False
+    error: str | None = Field(default=None, description="set when the scorer itself failed")
+
+
+class Turn(BaseModel):
+    index: int = Field(description="1-based position in the session")
+    trace_id: str
+    timestamp_ms: int
+    state: str
+    user: str | None = None
+    assistant: str | None = None
+    io_location: IOLocation | None = None
+    span_names: list[str] = []
+    errors: list[SpanError] = []
+    tools: list[ToolCall] = []
+    retrievals: list[Retrieval] = []
+    llm_calls: list[LLMCall] = []
+    assessments: list[AssessmentRecord] = []
+
+
+# --- judgement -------------------------------------------------------------------
+
+
+class Evidence(BaseModel):
+    turn: int
+    trace_id: str
+    kind: str = Field(description="e.g. span_error, tool_error, user_pushback, assessment")
+    detail: str
+    span_id: str | None = None
+
+
+class TurnJudgement(BaseModel):
+    index: int
+    verdict: Verdict
+    category: Category | None = None
+    reasons: list[str] = []
+    evidence: list[Evidence] = []
+    judged_by: Literal["offline", "llm", "offline_fallback"] = "offline"
+
+
+class RootCause(BaseModel):
+    turn: int
+    trace_id: str
+    category: Category
+    explanation: str
+    confidence: Literal["high", "medium", "low"]
+    evidence: list[Evidence] = []
+
+
+# --- code correlation and recommendations --------------------------------------------
+
+
+class CodeFinding(BaseModel):
+    path: str = Field(description="relative to the repository root")
+    line: int
+    kind: str = Field(description="e.g. swallowed_error, span_function, history_window")
+    snippet: str
+    answers: str = Field(description="the trace evidence this finding explains")
+    relevance: int = Field(default=0, description="higher explains the root cause better")
+
+
+class Recommendation(BaseModel):
+    title: str
+    detail: str
+    where: str | None = Field(default=None, description="path:line the change belongs at")
+    rests_on: list[str] = Field(description="the evidence and findings it is grounded in")
+    verify: str
+
+
+# --- the report (the JSON contract) --------------------------------------------------
+
+
+class ReportTurn(BaseModel):
+    index: int
+    trace_id: str
+    user: str | None
+    assistant: str | None
+    verdict: Verdict
+    category: Category | None = None
+    reasons: list[str]
+    judged_by: str
+
+
+class CodeCorrelation(BaseModel):
+    status: Literal["done", "skipped"]
+    repo: str | None = None
+    note: str = ""
+    files_searched: int = 0
+
+
+class Report(BaseModel):
+    schema_version: str
+    session_id: str
+    experiment_id: str
+    tracking_uri: str
+    mode: Mode
+    mode_note: str
+    discovered_schema: str
+    turns: list[ReportTurn]
+    root_cause: RootCause | None
+    symptom_turn: int | None
+    evidence_chain: list[Evidence]
+    code_correlation: CodeCorrelation
+    code_findings: list[CodeFinding]
+    recommendations: list[Recommendation]
+    session_assessments: list[AssessmentRecord]
+    scorer_errors: list[AssessmentRecord]
+    notes: list[str] = []
+    self_trace: str | None = Field(default=None, description="where turnback's own trace went")
+    trace_urls: dict[str, str] = Field(default={}, description="trace_id -> MLflow UI link")
+
+    @property
+    def healthy(self) -> bool:
+        return self.root_cause is None
+
+
+# --- graph state -------------------------------------------------------------------
+
+
+class AnalysisState(TypedDict, total=False):
+    """What flows through the graph. Inputs first, then one group per node."""
+
+    session_id: str
+    """The `mlflow.trace.session` value to analyze."""
+    experiment_id: str
+    """Experiment that holds the session (resolved before the graph runs)."""
+    raw_traces: list[Any]
+    """mlflow Trace objects of the session in timestamp order (read by discover_schema)."""
+    io_locations: list[IOLocation | None]
+    """Per trace, where its turn's I/O lives (None: not found)."""
+    schema: SessionSchema
+    turns: list[Turn]
+    session_assessments: list[AssessmentRecord]
+    scorer_errors: list[AssessmentRecord]
+    judgements: list[TurnJudgement]
+    root_cause: RootCause | None
+    symptom_turn: int | None
+    evidence_chain: list[Evidence]
+    code_correlation: CodeCorrelation
+    code_findings: list[CodeFinding]
+    recommendations: list[Recommendation]
+    notes: list[str]
+    report: Report

@@ -1,0 +1,209 @@
+"""Everything that talks to the analyzed MLflow store. It only reads.
+
+Reads go through an explicit `MlflowClient(tracking_uri=...)`, never the global
+tracking URI, which turnback's own tracing may point elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from agent.errors import TurnbackError
+
+SESSION_KEY = "mlflow.trace.session"
+# A SQL store accepts pages of up to 50,000; an HTTP server caps them at 500.
+SQL_PAGE_SIZE = 1000
+HTTP_PAGE_SIZE = 500
+# Experiments searched per query when the session's experiment is unknown.
+LOCATIONS_PER_QUERY = 50
+PROBE_TIMEOUT_SECONDS = 5
+
+log = logging.getLogger(__name__)
+
+
+def default_tracking_uri() -> str:
+    """MLflow's own default when neither --tracking-uri nor MLFLOW_TRACKING_URI is set."""
+    from mlflow.tracking._tracking_service.utils import get_tracking_uri
+
+    return get_tracking_uri()
+
+
+class SessionStore:
+    """Read-only access to the sessions of one tracking store."""
+
+    def __init__(self, tracking_uri: str) -> None:
+        self.tracking_uri = tracking_uri
+        self._check_uri()
+        from mlflow import MlflowClient
+
+        try:
+            self._client = MlflowClient(tracking_uri=tracking_uri)
+        except Exception as exc:  # MLflow raises several types for a bad URI
+            raise TurnbackError(f"cannot open tracking URI {tracking_uri!r}: {_first_line(exc)}") from exc
+        self.calls = 0
+
+    @property
+    def is_server(self) -> bool:
+        return urlparse(self.tracking_uri).scheme in ("http", "https")
+
+    @property
+    def page_size(self) -> int:
+        return HTTP_PAGE_SIZE if self.is_server else SQL_PAGE_SIZE
+
+    def _check_uri(self) -> None:
+        parsed = urlparse(self.tracking_uri)
+        if parsed.scheme == "sqlite":
+            path = self.tracking_uri.removeprefix("sqlite:///")
+            # Opening a missing SQLite file would create an empty store: refuse instead.
+            if path and path != ":memory:" and not Path(path).is_file():
+                raise TurnbackError(f"no MLflow store at {path} (from tracking URI {self.tracking_uri!r})")
+        elif parsed.scheme in ("http", "https"):
+            self._probe_server()
+        elif parsed.scheme in ("", "file"):
+            raise TurnbackError(
+                f"tracking URI {self.tracking_uri!r} is a file store, which holds no traces; "
+                "use sqlite:///path/to/mlflow.db or an http(s):// server"
+            )
+        elif parsed.scheme not in ("postgresql", "mysql", "mssql", "databricks"):
+            raise TurnbackError(f"unsupported tracking URI {self.tracking_uri!r}")
+
+    def _probe_server(self) -> None:
+        """Fail in seconds, not after minutes of MLflow's HTTP retries."""
+        import requests
+
+        url = self.tracking_uri.rstrip("/") + "/health"
+        try:
+            requests.get(url, timeout=PROBE_TIMEOUT_SECONDS)
+        except requests.RequestException as exc:
+            raise TurnbackError(
+                f"cannot reach MLflow tracking server at {self.tracking_uri}: {_first_line(exc)}"
+            ) from exc
+
+    def _call(self, what: str, fn: Callable[[], Any]) -> Any:
+        self.calls += 1
+        try:
+            return fn()
+        except TurnbackError:
+            raise
+        except Exception as exc:
+            raise TurnbackError(f"{what} failed on {self.tracking_uri}: {_first_line(exc)}") from exc
+
+    # --- experiments ---------------------------------------------------------------
+
+    def experiment_by_name(self, name: str) -> str:
+        exp = self._call("experiment lookup", lambda: self._client.get_experiment_by_name(name))
+        if exp is None:
+            raise TurnbackError(f"no experiment named {name!r} in {self.tracking_uri}")
+        return exp.experiment_id
+
+    def check_experiment(self, experiment_id: str) -> str:
+        from mlflow.exceptions import MlflowException
+
+        try:
+            self.calls += 1
+            self._client.get_experiment(experiment_id)
+        except MlflowException as exc:
+            raise TurnbackError(f"no experiment with id {experiment_id!r} in {self.tracking_uri}") from exc
+        return experiment_id
+
+    def all_experiment_ids(self) -> list[str]:
+        ids: list[str] = []
+        token = None
+        while True:
+            page = self._call(
+                "experiment search",
+                lambda t=token: self._client.search_experiments(max_results=1000, page_token=t),
+            )
+            ids.extend(e.experiment_id for e in page)
+            token = page.token
+            if not token:
+                return ids
+
+    def find_session_experiment(self, session_id: str) -> str:
+        """The experiment holding the session; an error when none or several do."""
+        ids = self.all_experiment_ids()
+        holders: list[str] = []
+        for start in range(0, len(ids), LOCATIONS_PER_QUERY):
+            chunk = ids[start : start + LOCATIONS_PER_QUERY]
+            for trace in self._search(chunk, session_id, max_results=self.page_size, include_spans=False):
+                if trace.info.trace_metadata.get(SESSION_KEY) == session_id:
+                    holders.append(trace.info.experiment_id)
+                    break
+        holders = sorted(set(holders))
+        if not holders:
+            raise TurnbackError(f"session {session_id!r} not found in any experiment of {self.tracking_uri}")
+        if len(holders) > 1:
+            raise TurnbackError(
+                f"session {session_id!r} appears in experiments {', '.join(holders)}; "
+                "choose one with --experiment-id"
+            )
+        return holders[0]
+
+    # --- sessions ------------------------------------------------------------------
+
+    def _search(
+        self, locations: list[str], session_id: str, *, max_results: int, include_spans: bool
+    ) -> Iterator[Any]:
+        """Page through the traces of one session, oldest first."""
+        escaped = session_id.replace("'", "\\'")
+        filter_string = f"metadata.`{SESSION_KEY}` = '{escaped}'"
+        token = None
+        while True:
+            page = self._call(
+                "trace search",
+                lambda t=token: self._client.search_traces(
+                    locations=locations,
+                    filter_string=filter_string,
+                    order_by=["timestamp_ms ASC"],
+                    max_results=max_results,
+                    page_token=t,
+                    include_spans=include_spans,
+                ),
+            )
+            yield from page
+            token = page.token
+            if not token:
+                return
+
+    def load_session(self, experiment_id: str, session_id: str) -> list[Any]:
+        """Every trace of the session with its spans, in paged searches."""
+        traces = [
+            t
+            for t in self._search(
+                [experiment_id], session_id, max_results=self.page_size, include_spans=True
+            )
+            # The filter is an exact match already; keep the check so a store that
+            # matched loosely can never pull another session in.
+            if t.info.trace_metadata.get(SESSION_KEY) == session_id
+        ]
+        if not traces:
+            raise TurnbackError(f"session {session_id!r} not found in experiment {experiment_id}")
+        traces.sort(key=lambda t: (t.info.request_time, t.info.trace_id))
+        return traces
+
+    def trace_url(self, experiment_id: str, trace_id: str) -> str | None:
+        """A link to the trace in the MLflow UI, when the store is a server."""
+        if not self.is_server:
+            return None
+        base = self.tracking_uri.rstrip("/")
+        return f"{base}/#/experiments/{experiment_id}/traces?selectedEvaluationId={trace_id}"
+
+
+def quiet_mlflow_http() -> None:
+    """Keep an unreachable or failing server from hiding behind minutes of retries."""
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
+    import mlflow  # noqa: F401  (MLflow sets its loggers up on import; override after)
+
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
