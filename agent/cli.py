@@ -47,7 +47,8 @@ def store_options(fn):  # type: ignore[no-untyped-def]
                       help="Store to read (default: $MLFLOW_TRACKING_URI, then MLflow's default).")(fn)
     fn = click.option("--experiment-name", help="Experiment holding the session, by name.")(fn)
     fn = click.option("--experiment-id", envvar="MLFLOW_EXPERIMENT_ID",
-                      help="Experiment holding the session (default: $MLFLOW_EXPERIMENT_ID, else searched).")(fn)
+                      help="Experiment holding the session "
+                      "(default: $MLFLOW_EXPERIMENT_ID, else searched).")(fn)
     return fn
 
 
@@ -68,7 +69,8 @@ def output_options(fn):  # type: ignore[no-untyped-def]
 @click.argument("session_id")
 @store_options
 @click.option("--repo", type=click.Path(file_okay=False),
-              help="Application codebase to correlate with (default: the current directory if it is a code repo).")
+              help="Application codebase to correlate with "
+              "(default: the current directory if it is a code repo).")
 @click.option("--offline", is_flag=True, help="Judge from recorded signals only, even with an API key set.")
 @click.option("--model", envvar="TURNBACK_MODEL", default=DEFAULT_MODEL, show_default=True,
               help="Model for LLM mode (env TURNBACK_MODEL).")
@@ -154,8 +156,9 @@ def _run(job, *, fmt: str, output: str | None, quiet: bool, fail_on_fault: bool)
     except Exception as exc:
         if os.environ.get("TURNBACK_DEBUG"):
             raise
+        first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
         click.echo(
-            f"turnback: internal error: {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+            f"turnback: internal error: {type(exc).__name__}: {first_line}"
             " (set TURNBACK_DEBUG=1 for a traceback)", err=True,
         )
         sys.exit(EXIT_INTERNAL)
@@ -193,7 +196,8 @@ def _self_trace(disabled: bool, uri: str | None) -> str | None:
         return None
     if uri:
         return uri
-    return default_self_trace_uri(os.environ.get("TURNBACK_HOME")) if os.environ.get("TURNBACK_HOME") else DEFAULT
+    home = os.environ.get("TURNBACK_HOME")
+    return default_self_trace_uri(home) if home else DEFAULT
 
 
 if __name__ == "__main__":

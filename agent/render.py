@@ -76,7 +76,8 @@ def _timeline(report: Report) -> list[str]:
     lines = ["## Timeline", "", "| Turn | Verdict | User | Assistant | Why |", "|---|---|---|---|---|"]
     for t in report.turns:
         mark = f" ({marks[t.index]})" if t.index in marks else ""
-        turn = f"[{t.index}]({report.trace_urls[t.trace_id]})" if t.trace_id in report.trace_urls else str(t.index)
+        url = report.trace_urls.get(t.trace_id)
+        turn = f"[{t.index}]({url})" if url else str(t.index)
         verdict = t.verdict + (f" `{t.category}`" if t.category else "")
         why = "; ".join(t.reasons)
         lines.append(

@@ -34,7 +34,9 @@ def _llm_span(history: list[dict[str, str]], reply: str) -> dict[str, Any]:
     }
 
 
-def _turn(user: str, reply: str, history: list[dict[str, str]], tools: list[dict[str, Any]]) -> dict[str, Any]:
+def _turn(
+    user: str, reply: str, history: list[dict[str, str]], tools: list[dict[str, Any]]
+) -> dict[str, Any]:
     """A request handled by the wrapper `chat` span (empty inputs) around `run_turn`."""
     messages = [*history, {"role": "user", "content": user}]
     return {

@@ -34,9 +34,8 @@ def write_session(
         experiment_id = (
             experiment.experiment_id if experiment else client.create_experiment(experiment_name)
         )
-        mlflow.set_experiment(experiment_id=experiment_id)
         for turn in turns:
-            trace_id = _write_turn(session_id, turn)
+            trace_id = _write_turn(session_id, experiment_id, turn)
             for spec in turn.get("assessments", []):
                 _log_assessment(trace_id, session_id, spec)
             time.sleep(0.002)  # distinct millisecond timestamps keep turn order unambiguous
@@ -50,23 +49,30 @@ class _TurnFailed(Exception):
     pass
 
 
-def _write_turn(session_id: str, turn: dict[str, Any]) -> str:
-    import mlflow
+def _write_turn(session_id: str, experiment_id: str, turn: dict[str, Any]) -> str:
+    from mlflow.entities.trace_location import MlflowExperimentLocation
 
     holder: dict[str, str] = {}
     try:
-        _write_span(turn["root"], session_id, holder, is_root=True)
+        # An explicit destination, not mlflow.set_experiment: that one also exports
+        # MLFLOW_EXPERIMENT_ID into the process environment.
+        destination = MlflowExperimentLocation(experiment_id)
+        _write_span(turn["root"], session_id, holder, destination=destination)
     except _TurnFailed:
         pass
     return holder["trace_id"]
 
 
-def _write_span(spec: dict[str, Any], session_id: str, holder: dict[str, str], is_root: bool = False) -> None:
+def _write_span(
+    spec: dict[str, Any], session_id: str, holder: dict[str, str], destination: Any = None
+) -> None:
     import mlflow
     from mlflow.entities import SpanEvent, SpanStatusCode
 
-    with mlflow.start_span(name=spec["name"], span_type=spec.get("type", "UNKNOWN")) as span:
-        if is_root:
+    with mlflow.start_span(
+        name=spec["name"], span_type=spec.get("type", "UNKNOWN"), trace_destination=destination
+    ) as span:
+        if destination is not None:
             holder["trace_id"] = span.trace_id
             metadata = {SESSION_KEY: session_id, **spec.get("metadata", {})}
             mlflow.update_current_trace(metadata=metadata)
@@ -113,3 +119,61 @@ def _log_assessment(trace_id: str, session_id: str, spec: dict[str, Any]) -> Non
             source_type=spec.get("source_type", "LLM_JUDGE"), source_id=spec.get("source_id", "judge")
         ),
     )
+
+
+# --- spec constructors for tests and evals ------------------------------------------
+
+
+def tool_span(
+    name: str, arguments: Any = None, result: Any = None, *, error: str | None = None,
+    error_type: str = "RuntimeError", children: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {"name": name, "type": "TOOL", "inputs": arguments or {}}
+    if result is not None:
+        spec["outputs"] = result
+    if error:
+        spec.update(error=error, error_type=error_type)
+    if children:
+        spec["children"] = children
+    return spec
+
+
+def retriever_span(name: str, query: str, documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """documents: {"id", "content", "metadata"} dicts, stored in MLflow's Document shape."""
+    docs = [
+        {"id": d.get("id"), "page_content": d.get("content", ""), "metadata": d.get("metadata", {})}
+        for d in documents
+    ]
+    return {"name": name, "type": "RETRIEVER", "inputs": {"query": query}, "outputs": docs}
+
+
+def llm_span(
+    messages: list[dict[str, str]], reply: str, *, name: str = "chat_model",
+    model: str = "gpt-4o-mini",
+) -> dict[str, Any]:
+    return {
+        "name": name, "type": "CHAT_MODEL",
+        "inputs": {"model": model, "messages": messages},
+        "outputs": {"choices": [{"message": {"role": "assistant", "content": reply}}]},
+    }
+
+
+def chat_turn(
+    user: str, reply: str | None, *, children: list[dict[str, Any]] | None = None,
+    root_name: str = "chat", inputs: Any = None, error: str | None = None,
+    assessments: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """An MLflow-native turn: the user's text in, the reply out, on the root span.
+
+    `error` fails the whole turn (root span raises, trace state ERROR, no reply).
+    """
+    root: dict[str, Any] = {
+        "name": root_name, "type": "CHAIN",
+        "inputs": inputs if inputs is not None else {"message": user},
+        "children": children or [],
+    }
+    if reply is not None:
+        root["outputs"] = reply
+    if error:
+        root.update(error=error, error_type="AppError", **{"raise": True})
+    return {"root": root, "assessments": assessments or []}

@@ -55,9 +55,10 @@ def judge_turns(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict
 def judge_with_llm(
     llm: ChatModel, turns: list[Turn], turn: Turn, offline: TurnJudgement
 ) -> TurnJudgement:
+    position = turn.index - 1
     messages = load_prompt("judge_turn").render(
         turn_index=str(turn.index),
-        earlier_turns=fence("earlier_turns", digest(turns[max(0, turn.index - 1 - DIGEST_TURNS) : turn.index - 1])),
+        earlier_turns=fence("earlier_turns", digest(turns[max(0, position - DIGEST_TURNS) : position])),
         turn_data=fence("trace_data", turn_payload(turn)),
         recorded_signals=fence(
             "recorded_signals", "\n".join(e.detail for e in offline.evidence) or "none"

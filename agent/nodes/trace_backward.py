@@ -31,7 +31,8 @@ def trace_backward(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> d
         runtime.context.progress("no faulty turn found: the session looks healthy")
         return {"root_cause": None, "symptom_turn": None, "evidence_chain": [], "notes": notes}
 
-    scores = disputed_turn_scores(turns, turns[symptom - 1]) if pushback_phrase(turns[symptom - 1].user) else {}
+    symptom_turn = turns[symptom - 1]
+    scores = disputed_turn_scores(turns, symptom_turn) if pushback_phrase(symptom_turn.user) else {}
     root = find_root(judgements, symptom, scores)
     chain = evidence_chain(turns, judgements, root, symptom, scores)
     judgement = judgements[root - 1]
@@ -98,10 +99,13 @@ def explain(turns: list[Turn], judgement: TurnJudgement, root: int, symptom: int
     later = f"; the failure shows at turn {symptom}" if symptom != root else ""
     match judgement.category:
         case "tool_failure_reported_as_success":
-            what = error_text or next((f"tool '{t.name}' returned an error" for t in turn.tools if t.error), "a step failed")
+            failed_tool = next((t.name for t in turn.tools if t.error), None)
+            tool_text = f"tool '{failed_tool}' returned an error" if failed_tool else "a step failed"
+            what = error_text or tool_text
             return f"At turn {root}, {what}, but the reply told the user it succeeded{later}."
         case "app_error":
-            return f"Turn {root} failed with an application error{': ' + error_text if error_text else ''}{later}."
+            detail = f": {error_text}" if error_text else ""
+            return f"Turn {root} failed with an application error{detail}{later}."
         case "failing_assessment":
             return f"An assessment of turn {root} failed (see its rationale){later}."
         case "repetition":
