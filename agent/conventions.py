@@ -2,11 +2,11 @@
 reply back out of each shape.
 
 Conventions, tried in this order on each span:
-- `mlflow`: `mlflow.spanInputs` / `mlflow.spanOutputs` (MLflow's own client, and what
-  MLflow fills on OTLP ingest when it knows the convention);
 - `openinference`: `input.value` / `output.value`, `llm.input_messages.N.message.*`;
 - `otel_genai`: `gen_ai.input.messages` / `gen_ai.output.messages` (parts lists);
 - `otel_genai_legacy`: `gen_ai.prompt` / `gen_ai.completion` (also flattened `.N.content`);
+- `mlflow`: `mlflow.spanInputs` / `mlflow.spanOutputs` (MLflow's own client, and what
+  MLflow fills from the conventions above when it knows them);
 - `custom`: app-specific attribute keys such as `app.user_message` / `app.bot_reply`.
 """
 
@@ -213,12 +213,14 @@ def _genai_legacy_out(a: dict[str, Any]) -> str | None:
     return assistant_text(a.get("gen_ai.completion"))
 
 
-# name -> (input key label, output key label, input extractor, output extractor)
+# name -> (input key label, output key label, input extractor, output extractor).
+# Native conventions come before `mlflow`: MLflow's span translators copy OpenInference
+# and GenAI attributes into mlflow.spanInputs, and the report should name the original.
 CONVENTIONS: dict[str, tuple[str, str, Extractor, Extractor]] = {
-    "mlflow": ("mlflow.spanInputs", "mlflow.spanOutputs", _mlflow_in, _mlflow_out),
     "openinference": ("input.value", "output.value", _oi_in, _oi_out),
     "otel_genai": ("gen_ai.input.messages", "gen_ai.output.messages", _genai_in, _genai_out),
     "otel_genai_legacy": ("gen_ai.prompt", "gen_ai.completion", _genai_legacy_in, _genai_legacy_out),
+    "mlflow": ("mlflow.spanInputs", "mlflow.spanOutputs", _mlflow_in, _mlflow_out),
 }
 
 

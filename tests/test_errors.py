@@ -1,0 +1,111 @@
+"""Bad input: one clear line on stderr, exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent.demo.builder import chat_turn
+
+
+def installed_command() -> str:
+    """The `turnback` entry point installed beside the interpreter running the tests."""
+    command = Path(sys.executable).parent / "turnback"
+    assert command.exists(), f"turnback is not installed in {command.parent}"
+    return str(command)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def assert_one_line_error(result, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("turnback: error:")]
+    assert len(errors) == 1, result.stderr
+    assert expected in errors[0]
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.fixture
+def populated(write, store_uri):  # type: ignore[no-untyped-def]
+    write("sess-1", [chat_turn("hi", "hello")])
+    return store_uri
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["nope"], "session 'nope' not found in any experiment"),
+        (["nope", "--experiment-id", "1"], "session 'nope' not found in experiment 1"),
+        (["sess-1", "--experiment-id", "999"], "no experiment with id '999'"),
+        (["sess-1", "--experiment-name", "missing"], "no experiment named 'missing'"),
+        (["sess-1", "--repo", "/does/not/exist"], "--repo /does/not/exist: no such directory"),
+        (["sess-1", "--experiment-id", "1", "--experiment-name", "app"], "not both"),
+    ],
+)
+def test_bad_session_experiment_or_repo(cli, populated, extra, expected):
+    result = cli("analyze", *extra, "--tracking-uri", populated)
+
+    assert_one_line_error(result, expected)
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("sqlite:////no/such/dir/mlflow.db", "no MLflow store at /no/such/dir/mlflow.db"),
+        ("foo://bar", "unsupported tracking URI 'foo://bar'"),
+        ("/tmp/some/mlruns", "is a file store, which holds no traces"),
+    ],
+)
+def test_bad_tracking_uri(cli, uri, expected, tmp_path):
+    result = cli("analyze", "sess-1", "--tracking-uri", uri)
+
+    assert_one_line_error(result, expected)
+    assert not (tmp_path / "no").exists()
+
+
+def test_missing_sqlite_store_is_not_created(cli, tmp_path):
+    target = tmp_path / "typo.db"
+
+    cli("analyze", "sess-1", "--tracking-uri", f"sqlite:///{target}")
+
+    assert not target.exists()
+
+
+def test_installed_command_fails_fast_on_an_unreachable_server():
+    """The real binary, as a user runs it: one line, exit 2, no hang behind HTTP retries."""
+    command = installed_command()
+    url = f"http://127.0.0.1:{free_port()}"
+
+    # The timeout is a guard against a hang, not a measurement.
+    done = subprocess.run(
+        [command, "analyze", "sess-1", "--tracking-uri", url, "--no-self-trace"],
+        capture_output=True, text=True, timeout=60,
+    )
+
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith(
+        f"turnback: error: cannot reach MLflow tracking server at {url}"
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_installed_command_reports_an_unknown_session_in_one_line(populated):
+    done = subprocess.run(
+        [installed_command(), "analyze", "ghost", "--tracking-uri", populated,
+         "--no-self-trace"],
+        capture_output=True, text=True, timeout=120,
+    )
+
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"turnback: error: session 'ghost' not found in any experiment of {populated}"
+    )
