@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent.demo.builder import chat_turn
+from tests.mlflow_server import free_port
 
 
 def installed_command() -> str:
@@ -17,12 +17,6 @@ def installed_command() -> str:
     command = Path(sys.executable).parent / "turnback"
     assert command.exists(), f"turnback is not installed in {command.parent}"
     return str(command)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def assert_one_line_error(result, expected: str) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,55 @@
+"""Start a real `mlflow server` on loopback (tests and benchmarks share this)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+READY_TIMEOUT_SECONDS = 120
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def mlflow_server(db_path: Path) -> Iterator[str]:
+    """Serve the SQLite store at `db_path` on 127.0.0.1; yields the tracking URI."""
+    port = free_port()
+    mlflow_bin = Path(sys.executable).parent / "mlflow"
+    log = open(db_path.parent / f"mlflow-server-{port}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [str(mlflow_bin), "server", "--backend-store-uri", f"sqlite:///{db_path}",
+         "--default-artifact-root", str(db_path.parent / "artifacts"),
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    uri = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while True:
+            try:
+                if requests.get(f"{uri}/health", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"mlflow server did not start; see {log.name}")
+            time.sleep(0.3)
+        yield uri
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

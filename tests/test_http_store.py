@@ -1,0 +1,48 @@
+"""The HTTP path: a real `mlflow server` on loopback, started by the test."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.demo.builder import write_session
+from tests.mlflow_server import mlflow_server
+from tests.test_analyze import plain_session
+
+
+@pytest.fixture(scope="module")
+def server_uri(tmp_path_factory: pytest.TempPathFactory, empty_store_template: Path) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("server") / "mlflow.db"
+    shutil.copy(empty_store_template, db)
+    with mlflow_server(db) as uri:
+        yield uri
+
+
+def test_session_read_over_http_names_the_root_cause_and_links_traces(server_uri, cli):
+    experiment_id = write_session(server_uri, "http-app", "sess-http", plain_session())
+
+    result = cli("analyze", "sess-http", "--tracking-uri", server_uri, "--format", "json")
+
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["experiment_id"] == experiment_id
+    assert (report["root_cause"]["turn"], report["symptom_turn"]) == (2, 4)
+    first = report["turns"][0]["trace_id"]
+    assert report["trace_urls"][first] == (
+        f"{server_uri}/#/experiments/{experiment_id}/traces?selectedEvaluationId={first}"
+    )
+    markdown = cli("analyze", "sess-http", "--tracking-uri", server_uri).stdout
+    assert f"[1]({server_uri}/#/experiments/" in markdown
+
+
+def test_unknown_session_over_http_is_a_one_line_error(server_uri, cli):
+    result = cli("analyze", "ghost", "--tracking-uri", server_uri)
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"turnback: error: session 'ghost' not found in any experiment of {server_uri}"
+    )
