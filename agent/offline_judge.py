@@ -3,8 +3,10 @@ evidence the LLM judge is given."""
 
 from __future__ import annotations
 
+from agent.dispute import explain_dispute
 from agent.signals import (
     acknowledges_failure,
+    assessment_category,
     assessment_polarity,
     disputed_turn_scores,
     near_duplicate,
@@ -61,7 +63,10 @@ def _judge_alone(turn: Turn) -> TurnJudgement:
             detail += f": {record.rationale}"
         add("assessment", detail, record.span_id)
         if polarity == "negative":
-            _fault(judgement, "failing_assessment", f"assessment '{record.name}' failed {how}")
+            category = assessment_category(record.name)
+            if category == "outdated_retrieval" and not turn.retrievals:
+                category = "failing_assessment"
+            _fault(judgement, category, f"assessment '{record.name}' failed {how}")  # type: ignore[arg-type]
 
     phrase = pushback_phrase(turn.user)
     if phrase:
@@ -73,24 +78,39 @@ def _judge_alone(turn: Turn) -> TurnJudgement:
 
 
 def _mark_disputed_turns(turns: list[Turn], judgements: list[TurnJudgement]) -> None:
-    """Blame the earlier turn whose content the user's pushback disputes."""
-    for turn in turns:
-        phrase = pushback_phrase(turn.user)
-        if not phrase:
+    """Blame the earlier turn whose content the user's pushback disputes, and say why."""
+    for complaint in turns:
+        phrase = pushback_phrase(complaint.user)
+        if not phrase or complaint.index == 1:
             continue
-        sources = strongly_disputed(disputed_turn_scores(turns, turn))
-        if not sources:
-            continue
-        # Blame a turn that already carries a fault before blaming the first to mention it.
+        # The turns that introduced what is disputed; failing that, the reply just before.
+        sources = strongly_disputed(disputed_turn_scores(turns, complaint)) or [complaint.index - 1]
         faulty = [i for i in sources if judgements[i - 1].verdict == "faulty"]
-        source = judgements[(faulty or sources)[0] - 1]
-        source.evidence.append(
-            Evidence(
-                turn=source.index, trace_id=turns[source.index - 1].trace_id, kind="disputed_later",
-                detail=f"turn {turn.index} disputes what this turn said (\"{phrase}\")",
+        if faulty:  # a turn that already carries a fault explains the complaint
+            _link(judgements[faulty[0] - 1], turns, complaint, f"turn {complaint.index} disputes "
+                  f"what this turn said (\"{phrase}\")")
+            continue
+        source = turns[sources[0] - 1]
+        why = explain_dispute(turns, source, complaint)
+        blamed = judgements[why.blame_turn - 1]
+        _link(blamed, turns, complaint, why.reason)
+        _fault(blamed, why.category, why.reason)
+        if why.blame_turn != source.index:
+            judgements[source.index - 1].evidence.append(
+                Evidence(
+                    turn=source.index, trace_id=source.trace_id, kind="builds_on",
+                    refers_to=why.blame_turn, detail=f"relied on what turn {why.blame_turn} recorded",
+                )
             )
+
+
+def _link(judgement: TurnJudgement, turns: list[Turn], complaint: Turn, detail: str) -> None:
+    judgement.evidence.append(
+        Evidence(
+            turn=judgement.index, trace_id=turns[judgement.index - 1].trace_id,
+            kind="disputed_later", refers_to=complaint.index, detail=detail,
         )
-        _fault(source, "disputed_by_user", f"turn {turn.index} disputes this turn's answer")
+    )
 
 
 def _mark_repetition(turns: list[Turn], judgements: list[TurnJudgement]) -> None:
@@ -116,8 +136,13 @@ def _fault(judgement: TurnJudgement, category: Category, reason: str) -> None:
         judgement.category = category
 
 
+# Most specific first: a category is only replaced by one ranked before it.
+CATEGORY_ORDER: list[Category | None] = [
+    *HARD_CATEGORIES, "input_misparsed", "state_corruption", "outdated_retrieval",
+    "context_window_dropped_constraint", "constraint_ignored", "hallucinated_fact",
+    "instruction_drift", "failing_assessment", "repetition", "disputed_by_user", None,
+]
+
+
 def _rank(category: Category | None) -> int:
-    order: list[Category | None] = [
-        *HARD_CATEGORIES, "failing_assessment", "repetition", "disputed_by_user", None,
-    ]
-    return order.index(category) if category in order else len(order) - 1
+    return CATEGORY_ORDER.index(category)

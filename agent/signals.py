@@ -21,7 +21,8 @@ PUSHBACK = re.compile(
     r"|not what i (asked|wanted|said)|(is|was) wrong|incorrect|doesn'?t exist|does not exist"
     r"|didn'?t work|did not work|still (not|doesn'?t|broken)|why did you|you forgot"
     r"|you (got|get) it wrong|no (booking|reservation|record|order)|never (arrived|happened|got)"
-    r"|there is no|there'?s no|you ignored|wasn'?t (booked|sent|done|placed)|isn'?t (booked|there))",
+    r"|there is no|there'?s no|you ignored|wasn'?t (booked|sent|done|placed)|isn'?t (booked|there)"
+    r"|keep (saying|repeating)|same (thing|answer) (again|over)|repeating yourself|not the \w+)",
     re.IGNORECASE,
 )
 ACKNOWLEDGES_FAILURE = re.compile(
@@ -75,28 +76,45 @@ def acknowledges_failure(reply: str | None) -> bool:
 
 
 def content_words(text: str | None) -> set[str]:
+    """Lower-cased words that carry meaning, crudely singularised ("guests" -> "guest")."""
     if not text:
         return set()
-    return {w.strip("'-") for w in WORD.findall(text.lower())} - STOPWORDS
+    words = {w.strip("'-") for w in WORD.findall(text.lower())} - STOPWORDS
+    return {w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 
-def turn_text(turn: Turn) -> str:
-    """What the assistant side of a turn put into the conversation: reply and tool results."""
-    parts = [turn.assistant or ""]
-    parts += [_flat(t.result) for t in turn.tools]
-    return "\n".join(parts)
+REFERS_BACK = re.compile(
+    r"\b(i (told|said|mentioned|already)|as i said|at the (start|beginning)|remember|earlier"
+    r"|you forgot|i asked for)\b",
+    re.IGNORECASE,
+)
+
+
+def app_words(turn: Turn, *, echo: bool) -> set[str]:
+    """What the app side of a turn put into the conversation: the reply and tool results,
+    plus what state and parser steps recorded. With `echo=False`, words the turn's own
+    user said are left out of the reply (an echo of the user is not a claim of its own)."""
+    replied = " ".join([turn.assistant or "", *(flat_text(t.result) for t in turn.tools if t.kind == "tool")])
+    recorded = " ".join(flat_text(t.result, keys=True) for t in turn.tools if t.kind != "tool")
+    words = content_words(replied)
+    if not echo:
+        words -= content_words(turn.user)
+    return words | content_words(recorded)
 
 
 def disputed_turn_scores(turns: list[Turn], symptom: Turn) -> dict[int, float]:
-    """How strongly each earlier turn's content matches what the user disputes.
+    """How strongly what each earlier turn said matches what the user disputes.
 
+    "You told me X": X is the app's claim, and any turn that stated it counts. "I told
+    you X": X is the user's own words, so a turn that merely echoed them does not.
     Shared words are weighted by rarity across the session, so a hotel name outweighs
     words every reply uses.
     """
     earlier = [t for t in turns if t.index < symptom.index]
     if not earlier:
         return {}
-    vocab = {t.index: content_words(turn_text(t)) for t in earlier}
+    echo = not REFERS_BACK.search(symptom.user or "")
+    vocab = {t.index: app_words(t, echo=echo) for t in earlier}
     frequency = Counter(w for words in vocab.values() for w in words)
     disputed = content_words(symptom.user)
     n = len(earlier)
@@ -167,6 +185,20 @@ def _rationale_polarity(rationale: str | None) -> Polarity | None:
     return None
 
 
+ASSESSMENT_CATEGORIES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"guideline|adherence|persona|role|instruction|policy|tone|scope", re.I),
+     "instruction_drift"),
+    (re.compile(r"retention|remember|context", re.I), "context_window_dropped_constraint"),
+    (re.compile(r"grounded|hallucinat|factual|correct", re.I), "hallucinated_fact"),
+    (re.compile(r"retriev|document|source", re.I), "outdated_retrieval"),
+]
+
+
+def assessment_category(name: str) -> str:
+    """The failure a failing assessment's name points at (its scorer's subject)."""
+    return next((c for pattern, c in ASSESSMENT_CATEGORIES if pattern.search(name)), "failing_assessment")
+
+
 def near_duplicate(a: str | None, b: str | None, threshold: float = 0.85) -> bool:
     """Two replies that say the same thing (a loop or a stuck agent)."""
     wa, wb = content_words(a), content_words(b)
@@ -175,14 +207,15 @@ def near_duplicate(a: str | None, b: str | None, threshold: float = 0.85) -> boo
     return len(wa & wb) / len(wa | wb) >= threshold
 
 
-def _flat(value: Any) -> str:
+def flat_text(value: Any, keys: bool = False) -> str:
+    """Text of a structured value. Values only by default: keys like "name" or
+    "status" are schema, not what was said; state records keep them (`keys=True`)."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
-        # Values only: keys like "name" or "status" are schema, not what was said.
-        return " ".join(_flat(v) for v in value.values())
+        return " ".join(f"{k} {flat_text(v, keys)}" if keys else flat_text(v) for k, v in value.items())
     if isinstance(value, list):
-        return " ".join(_flat(v) for v in value)
+        return " ".join(flat_text(v, keys) for v in value)
     return str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +12,18 @@ HELPER_SPAN_TYPES = {"TOOL", "RETRIEVER", "EMBEDDING", "RERANKER", "PARSER", "ME
 TOOL_KINDS = {"TOOL"}
 RETRIEVER_KINDS = {"RETRIEVER"}
 LLM_KINDS = {"LLM", "CHAT_MODEL"}
+MEMORY_NAME = re.compile(r"memory|profile|remember|save_state|update_state|store_fact|set_state", re.I)
+PARSER_NAME = re.compile(r"pars|extract|classif|intent|slot|normali[sz]e", re.I)
+
+
+def step_kind(span: Any) -> str | None:
+    """'memory' or 'parser' for spans that carry state or interpret the user's input."""
+    kind = span_kind(span)
+    if kind == "MEMORY" or (kind not in LLM_KINDS and MEMORY_NAME.search(span.name or "")):
+        return "memory"
+    if kind == "PARSER" or (kind not in LLM_KINDS and PARSER_NAME.search(span.name or "")):
+        return "parser"
+    return None
 
 
 def span_kind(span: Any) -> str:

@@ -102,8 +102,11 @@ class SpanError(BaseModel):
 
 
 class ToolCall(BaseModel):
+    """A step the app took for the turn: a tool, a memory/state write, or a parser."""
+
     span_id: str
     name: str
+    kind: Literal["tool", "memory", "parser"] = "tool"
     arguments: Any = None
     result: Any = None
     error: str | None = None
@@ -172,6 +175,7 @@ class Evidence(BaseModel):
     kind: str = Field(description="e.g. span_error, tool_error, user_pushback, assessment")
     detail: str
     span_id: str | None = None
+    refers_to: int | None = Field(default=None, description="the other turn this evidence links to")
 
 
 class TurnJudgement(BaseModel):

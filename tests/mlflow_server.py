@@ -22,15 +22,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def mlflow_server(db_path: Path) -> Iterator[str]:
-    """Serve the SQLite store at `db_path` on 127.0.0.1; yields the tracking URI."""
+def mlflow_server(db_path: Path, workers: int | None = 1) -> Iterator[str]:
+    """Serve the SQLite store at `db_path` on 127.0.0.1; yields the tracking URI.
+
+    One worker keeps test start-up light; `workers=None` keeps MLflow's default.
+    """
     port = free_port()
     mlflow_bin = Path(sys.executable).parent / "mlflow"
     log = open(db_path.parent / f"mlflow-server-{port}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [str(mlflow_bin), "server", "--backend-store-uri", f"sqlite:///{db_path}",
          "--default-artifact-root", str(db_path.parent / "artifacts"),
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+         "--host", "127.0.0.1", "--port", str(port),
+         *(["--workers", str(workers)] if workers else [])],
         stdout=log, stderr=subprocess.STDOUT,
     )
     uri = f"http://127.0.0.1:{port}"

@@ -155,9 +155,8 @@ def test_reconstruction_keeps_tools_retrievals_llm_context_and_assessments(write
     store = SessionStore(store_uri)
     traces = store.load_session("1", "s")
     assert store.calls == 1  # one paged search for the whole session, spans included
-    turns: list = []
-    for index, trace in enumerate(traces, 1):
-        turns.append(build_turn(index, trace, locate_turn(trace.data.spans), turns))
+    said_before: dict[str, int] = {}
+    turns = [build_turn(i, t, locate_turn(t.data.spans), said_before) for i, t in enumerate(traces, 1)]
     second = turns[1]
     assert second.retrievals[0].documents[0].doc_id == "doc-7"
     assert second.retrievals[0].documents[0].uri == "s3://recipes/satay.md"

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AnalysisContext
 from agent.conventions import CONVENTIONS, is_message_list, maybe_json, message_role, message_text, read_keys
-from agent.spans import LLM_KINDS, RETRIEVER_KINDS, TOOL_KINDS, span_kind
+from agent.spans import LLM_KINDS, RETRIEVER_KINDS, TOOL_KINDS, span_kind, step_kind
 from agent.state import (
     AnalysisState,
     AssessmentRecord,
@@ -23,8 +23,8 @@ from agent.state import (
 )
 from agent.store import SESSION_KEY
 
-# How much of an earlier user message must appear in an LLM call's messages to count
-# that turn as still in the context window.
+# How much of an earlier user message, from its start, must match a message sent to an
+# LLM for that turn to count as still in the context window.
 CONTEXT_PROBE_CHARS = 60
 
 
@@ -35,8 +35,9 @@ def reconstruct_conversation(
     turns: list[Turn] = []
     session_level: list[AssessmentRecord] = []
     scorer_errors: list[AssessmentRecord] = []
+    said_before: dict[str, int] = {}
     for index, (trace, location) in enumerate(zip(traces, state["io_locations"], strict=True), 1):
-        turn = build_turn(index, trace, location, earlier=turns)
+        turn = build_turn(index, trace, location, said_before)
         for record in read_assessments(trace, index):
             if record.error:
                 scorer_errors.append(record)
@@ -49,7 +50,11 @@ def reconstruct_conversation(
     return {"turns": turns, "session_assessments": session_level, "scorer_errors": scorer_errors}
 
 
-def build_turn(index: int, trace: Any, location: IOLocation | None, earlier: list[Turn]) -> Turn:
+def build_turn(
+    index: int, trace: Any, location: IOLocation | None, said_before: dict[str, int]
+) -> Turn:
+    """One turn from its trace. `said_before` maps the opening of each earlier user
+    message to its turn; this turn's message is added to it."""
     spans = trace.data.spans
     user, assistant = read_turn_io(spans, location)
     turn = Turn(
@@ -67,12 +72,17 @@ def build_turn(index: int, trace: Any, location: IOLocation | None, earlier: lis
         if error:
             turn.errors.append(error)
         kind = span_kind(span)
-        if kind in TOOL_KINDS:
+        step = step_kind(span)
+        if step and span.parent_id is not None:
+            turn.tools.append(tool_call(span, error, step))
+        elif kind in TOOL_KINDS:
             turn.tools.append(tool_call(span, error))
         elif kind in RETRIEVER_KINDS:
             turn.retrievals.append(retrieval(span))
         elif kind in LLM_KINDS:
-            turn.llm_calls.append(llm_call(span, earlier))
+            turn.llm_calls.append(llm_call(span, said_before))
+    if user:
+        said_before.setdefault(user.strip()[:CONTEXT_PROBE_CHARS], index)
     return turn
 
 
@@ -106,12 +116,12 @@ def span_error(span: Any) -> SpanError | None:
     )
 
 
-def tool_call(span: Any, error: SpanError | None) -> ToolCall:
+def tool_call(span: Any, error: SpanError | None, kind: str = "tool") -> ToolCall:
     result = maybe_json(span.outputs)
     message = error.message if error else _error_in_result(result)
     return ToolCall(
-        span_id=span.span_id, name=span.name, arguments=maybe_json(span.inputs), result=result,
-        error=message,
+        span_id=span.span_id, name=span.name, kind=kind, arguments=maybe_json(span.inputs),
+        result=result, error=message,
     )
 
 
@@ -149,20 +159,18 @@ def retrieval(span: Any) -> Retrieval:
     )
 
 
-def llm_call(span: Any, earlier: list[Turn]) -> LLMCall:
+def llm_call(span: Any, said_before: dict[str, int]) -> LLMCall:
     inputs = maybe_json(span.inputs)
     messages = inputs.get("messages") if isinstance(inputs, dict) else inputs
     messages = messages if is_message_list(messages) else []
-    sent_text = "\n".join(message_text(m) or "" for m in messages)
     system = next((message_text(m) for m in messages if message_role(m) == "system"), None)
     attrs = span.attributes or {}
     model = (inputs.get("model") if isinstance(inputs, dict) else None) or attrs.get(
         "gen_ai.request.model"
     ) or attrs.get("llm.model_name")
-    present = [
-        t.index for t in earlier
-        if t.user and t.user[:CONTEXT_PROBE_CHARS] in sent_text
-    ]
+    # A lookup per message sent, not a scan of every earlier turn: linear in the session.
+    sent = {(message_text(m) or "").strip()[:CONTEXT_PROBE_CHARS] for m in messages}
+    present = sorted(said_before[text] for text in sent if text in said_before)
     return LLMCall(
         span_id=span.span_id, name=span.name, model=_str_or_none(model), system_prompt=system,
         message_count=len(messages), earlier_turns_present=present,

@@ -64,13 +64,18 @@ def find_symptom(turns: list[Turn], judgements: list[TurnJudgement]) -> int | No
 def find_root(judgements: list[TurnJudgement], symptom: int, scores: dict[int, float]) -> int:
     """The earliest faulty turn the symptom is about.
 
-    With pushback, only turns that share content with what the user disputes qualify:
-    an unrelated earlier failure is not this symptom's cause.
+    With pushback, the turns the judge linked to this complaint come first, then turns
+    that introduced what the user disputes: an unrelated earlier failure is not this
+    symptom's cause.
     """
-    candidates = [j.index for j in judgements if j.verdict == "faulty" and j.index <= symptom]
+    candidates = [j for j in judgements if j.verdict == "faulty" and j.index <= symptom]
+    linked = [
+        j.index for j in candidates
+        if any(e.kind == "disputed_later" and e.refers_to == symptom for e in j.evidence)
+    ]
     disputed = set(strongly_disputed(scores))
-    related = [i for i in candidates if i in disputed]
-    return min(related or candidates)
+    related = [j.index for j in candidates if j.index in disputed]
+    return min(linked or related or [j.index for j in candidates])
 
 
 def evidence_chain(

@@ -1,0 +1,142 @@
+"""Why a turn the user disputes was wrong, from recorded signals alone.
+
+A turn that recorded no error but whose content a later turn disputes is explained,
+in this order, by: a parser that misread the input, a state/memory write that stored
+the disputed value, retrieved documents that are outdated by their own metadata, a
+constraint the user stated earlier that the LLM call no longer saw (or saw and
+ignored), or a claim no tool result or document supports. Each answer names the turn
+to blame: a wrong state write is the fault of the turn that wrote it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from agent.signals import REFERS_BACK, content_words, flat_text
+from agent.state import Category, RetrievedDocument, Turn
+
+STALE_STATUS = {"deprecated", "superseded", "archived", "outdated", "obsolete", "retired", "expired"}
+DATE_KEYS = ("last_updated", "updated_at", "updated", "modified", "date", "published", "effective_date")
+EXPIRY_KEYS = ("valid_until", "expires", "expires_at", "expiry")
+MAX_DOC_AGE_DAYS = 365
+
+
+@dataclass
+class Explanation:
+    category: Category
+    reason: str
+    blame_turn: int
+
+
+def explain_dispute(turns: list[Turn], source: Turn, complaint: Turn) -> Explanation:
+    disputed = content_words(complaint.user)
+
+    for turn in reversed(turns[: source.index]):  # the source turn, then earlier ones
+        for step in turn.tools:
+            recorded = content_words(flat_text(step.result, keys=True))
+            if step.kind in ("parser", "memory") and disputed & recorded:
+                if step.kind == "parser":
+                    return Explanation(
+                        "input_misparsed",
+                        f"parser step '{step.name}' at turn {turn.index} produced the disputed value "
+                        f"({flat_text(step.result, keys=True)[:120]})",
+                        turn.index,
+                    )
+                return Explanation(
+                    "state_corruption",
+                    f"state step '{step.name}' at turn {turn.index} stored the disputed value "
+                    f"({flat_text(step.result, keys=True)[:120]}) that later turns relied on",
+                    turn.index,
+                )
+
+    stale = [
+        (doc, why) for r in source.retrievals for doc in r.documents
+        if (why := outdated_reason(doc, source.timestamp_ms))
+    ]
+    if stale:
+        doc, why = stale[0]
+        return Explanation(
+            "outdated_retrieval",
+            f"retrieved document {doc.doc_id or doc.uri or '?'} is outdated ({why})",
+            source.index,
+        )
+
+    if REFERS_BACK.search(complaint.user or ""):
+        stated = _constraint_turn(turns, source, complaint)
+        if stated is not None and source.llm_calls:
+            seen = any(stated.index in call.earlier_turns_present for call in source.llm_calls)
+            if not seen:
+                return Explanation(
+                    "context_window_dropped_constraint",
+                    f"turn {stated.index}'s constraint (\"{_clip(stated.user)}\") was no longer in "
+                    f"the messages sent to the model at turn {source.index}",
+                    source.index,
+                )
+            return Explanation(
+                "constraint_ignored",
+                f"the model saw turn {stated.index}'s constraint (\"{_clip(stated.user)}\") "
+                f"at turn {source.index} and did not follow it",
+                source.index,
+            )
+
+    grounding = content_words(
+        " ".join(flat_text(t.result) for t in source.tools)
+        + " ".join(d.content for r in source.retrievals for d in r.documents)
+    )
+    claim = disputed & content_words(source.assistant)
+    if claim and not claim & grounding:
+        return Explanation(
+            "hallucinated_fact",
+            f"turn {source.index} stated {', '.join(sorted(claim)[:4])} with no tool result or "
+            "document to support it",
+            source.index,
+        )
+    return Explanation(
+        "disputed_by_user", f"turn {complaint.index} disputes this turn's answer", source.index
+    )
+
+
+def outdated_reason(doc: RetrievedDocument, at_ms: int) -> str | None:
+    """Why a retrieved document is stale by its own metadata, or None."""
+    meta = {str(k).lower(): v for k, v in doc.metadata.items()}
+    status = str(meta.get("status", "")).lower()
+    if status in STALE_STATUS or meta.get("deprecated") is True or meta.get("superseded_by"):
+        return f"status {status or 'superseded'}"
+    now = datetime.fromtimestamp(at_ms / 1000, tz=UTC)
+    for key in EXPIRY_KEYS:
+        when = _date(meta.get(key))
+        if when and when < now:
+            return f"{key} {when.date()} is before the turn"
+    for key in DATE_KEYS:
+        when = _date(meta.get(key))
+        if when and (now - when).days > MAX_DOC_AGE_DAYS:
+            return f"{key} {when.date()} is over {MAX_DOC_AGE_DAYS} days old"
+    return None
+
+
+def _constraint_turn(turns: list[Turn], source: Turn, complaint: Turn) -> Turn | None:
+    """The earlier user message the complaint refers back to (most shared words)."""
+    wanted = content_words(complaint.user)
+    best, best_shared = None, 0
+    for turn in turns[: source.index - 1]:
+        shared = len(wanted & content_words(turn.user))
+        if shared > best_shared:
+            best, best_shared = turn, shared
+    return best
+
+
+def _date(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _clip(text: str | None, limit: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
