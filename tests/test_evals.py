@@ -31,3 +31,23 @@ def test_the_runner_prints_the_summary_figures(outcomes, capsys):
     for label in ("root-turn accuracy:", "symptom-turn accuracy:", "false blame on healthy:",
                   "code-location hit rate:", "| category | root-turn accuracy |"):
         assert label in out
+
+
+def test_who_and_when_steps_become_turns_with_failed_runs_as_tool_errors(store_uri):
+    from agent import analyze_session
+    from agent.demo.builder import write_session
+    from evals.who_and_when import to_turns
+
+    task = {"question": "How many even addresses?", "history": [
+        {"name": "Excel_Expert", "role": "assistant", "content": "I will load the file and count."},
+        {"name": "Computer_terminal", "role": "user", "content": "exitcode: 1 (execution failed)\nKeyError"},
+        {"name": "Verifier", "role": "user", "content": "The count is 4. TERMINATE"},
+    ]}
+
+    experiment_id = write_session(store_uri, "ww", "ww-1", to_turns(task))
+    report = analyze_session("ww-1", tracking_uri=store_uri, experiment_id=experiment_id, self_trace_uri=None)
+
+    assert [t.user for t in report.turns] == [
+        "How many even addresses?", "I will load the file and count.", task["history"][1]["content"]]
+    assert report.turns[2].assistant == "The count is 4. TERMINATE"
+    assert "failed" in " ".join(report.turns[1].reasons)
