@@ -11,7 +11,7 @@ from agent.graph import build_graph
 from agent.llm import ChatModel
 from agent.self_tracing import default_self_trace_uri, self_tracing
 from agent.state import Report
-from agent.store import SessionStore, default_tracking_uri, quiet_mlflow_http
+from agent.store import SESSION_KEY, SessionStore, default_tracking_uri, quiet_mlflow_http
 
 DEFAULT = "default"
 
@@ -28,6 +28,7 @@ def analyze_session(
     output_key: str | None = None,
     self_trace_uri: str | None = DEFAULT,
     progress: Callable[[str], None] | None = None,
+    write_back: bool = False,
 ) -> Report:
     """Find where session `session_id` went wrong.
 
@@ -42,6 +43,8 @@ def analyze_session(
         self_trace_uri: where turnback's own trace goes; the default is
             `sqlite:///~/.turnback/traces.db`; None disables it.
         progress: called with one line per step of long work.
+        write_back: record the verdict as a session-level assessment (source `turnback`)
+            on the session's first trace. The only time turnback writes to the store.
 
     Returns the typed Report (`report.model_dump(mode="json")` is the JSON contract).
     Raises TurnbackError with a one-line message on bad input or an unreachable store.
@@ -78,7 +81,36 @@ def analyze_session(
             f"LLM usage: {llm.usage.calls} calls, {llm.usage.prompt_tokens} prompt + "
             f"{llm.usage.completion_tokens} completion tokens"
         )
+    if write_back:
+        record_verdict(store, report)
+        if progress:
+            progress(f"verdict recorded on trace {report.turns[0].trace_id} as '{VERDICT_NAME}'")
     return report
+
+
+VERDICT_NAME = "turnback_verdict"
+
+
+def record_verdict(store: SessionStore, report: Report) -> None:
+    """The verdict as a session-level MLflow assessment, so it shows in the MLflow UI."""
+    from mlflow.entities import AssessmentSource, Feedback
+
+    root = report.root_cause
+    metadata = {
+        SESSION_KEY: report.session_id,
+        "mode": report.mode,
+        "root_turn": str(root.turn) if root else "",
+        "symptom_turn": str(report.symptom_turn or ""),
+        "category": root.category if root else "",
+    }
+    feedback = Feedback(
+        name=VERDICT_NAME,
+        value=f"turn {root.turn}: {root.category}" if root else "healthy",
+        rationale=root.explanation if root else "No turn carries a recorded fault.",
+        metadata=metadata,
+        source=AssessmentSource(source_type="CODE", source_id="turnback"),
+    )
+    store.write_feedback(report.turns[0].trace_id, feedback)
 
 
 def _check_repo(repo: str | Path | None) -> Path | None:

@@ -6,6 +6,7 @@ Exit codes: 0 analysis done; 1 a fault was found and --fail-on-fault was given;
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -66,7 +67,7 @@ def output_options(fn):  # type: ignore[no-untyped-def]
 
 
 @main.command()
-@click.argument("session_id")
+@click.argument("session_id", required=False)
 @store_options
 @click.option("--repo", type=click.Path(file_okay=False),
               help="Application codebase to correlate with "
@@ -78,34 +79,71 @@ def output_options(fn):  # type: ignore[no-untyped-def]
 @click.option("--input-key", help="Attribute key that holds the user's input (skips discovery).")
 @click.option("--output-key", help="Attribute key that holds the assistant's output.")
 @click.option("--fail-on-fault", is_flag=True, help="Exit 1 when a root cause is found (for CI).")
+@click.option("--flagged", is_flag=True,
+              help="Analyze every flagged session (errors or failing assessments) instead of one.")
+@click.option("--output-dir", type=click.Path(file_okay=False), default="turnback-reports", show_default=True,
+              help="With --flagged: where the per-session reports and index go.")
+@click.option("--write-back", is_flag=True,
+              help="Record the verdict as a session-level assessment on the session's first trace.")
 @output_options
-def analyze(session_id: str, tracking_uri: str | None, experiment_id: str | None,
+def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str | None,
             experiment_name: str | None, repo: str | None, offline: bool, model: str,
             llm_timeout: float, input_key: str | None, output_key: str | None,
-            fail_on_fault: bool, fmt: str, output: str | None, quiet: bool,
-            no_self_trace: bool, trace_to: str | None) -> None:
+            fail_on_fault: bool, flagged: bool, output_dir: str, write_back: bool, fmt: str,
+            output: str | None, quiet: bool, no_self_trace: bool, trace_to: str | None) -> None:
     """Find where chat session SESSION_ID went wrong, and print a report.
 
     \b
-    Example:
+    Examples:
         turnback analyze sess-42 --tracking-uri http://127.0.0.1:5000 --repo ~/src/app
+        turnback analyze --flagged --experiment-id 3 --output-dir reports --fail-on-fault
 
     LLM mode is used when OPENAI_API_KEY or OPENAI_BASE_URL is set and --offline is
     not; otherwise verdicts come from recorded signals alone (offline mode).
     """
     if experiment_id and experiment_name:
         raise InputError("give --experiment-id or --experiment-name, not both")
-    repo_path = Path(repo) if repo else _repo_from_cwd()
-    llm = None if offline else _llm_from_env(model, llm_timeout)
+    if bool(session_id) == flagged:
+        raise InputError("give a SESSION_ID or --flagged (one of them)")
+    options = dict(
+        tracking_uri=tracking_uri, experiment_id=experiment_id, experiment_name=experiment_name,
+        repo=Path(repo) if repo else _repo_from_cwd(),
+        llm=None if offline else _llm_from_env(model, llm_timeout), input_key=input_key,
+        output_key=output_key, self_trace_uri=_self_trace(no_self_trace, trace_to), write_back=write_back,
+    )
+    if flagged:
+        _run_flagged(options, fmt=fmt, output_dir=Path(output_dir), quiet=quiet, fail_on_fault=fail_on_fault)
+        return
     _run(
-        lambda progress: _analyze(
-            session_id, tracking_uri=tracking_uri, experiment_id=experiment_id,
-            experiment_name=experiment_name, repo=repo_path, llm=llm, input_key=input_key,
-            output_key=output_key, self_trace_uri=_self_trace(no_self_trace, trace_to),
-            progress=progress,
-        ),
+        lambda progress: _analyze(session_id, progress=progress, **options),
         fmt=fmt, output=output, quiet=quiet, fail_on_fault=fail_on_fault,
     )
+
+
+@main.command()
+@store_options
+@click.option("--flagged", is_flag=True, help="Only sessions with errors or failing assessments.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_name: str | None,
+             flagged: bool, fmt: str) -> None:
+    """List the sessions of an experiment (all experiments when none is given).
+
+    \b
+    Example:
+        turnback sessions --tracking-uri http://127.0.0.1:5000 --experiment-id 3 --flagged
+
+    A session is flagged when a turn's trace failed, a span has status ERROR (also
+    errors a reply swallowed), or an assessment reads negative through its rationale.
+    """
+    from agent.render import sessions_to_json, sessions_to_markdown
+
+    try:
+        listed = _list_sessions(tracking_uri, experiment_id, experiment_name)
+    except TurnbackError as exc:
+        raise InputError(str(exc)) from exc
+    shown = [s for s in listed if s.flagged] if flagged else listed
+    click.echo(sessions_to_json(shown) if fmt == "json" else sessions_to_markdown(shown), nl=False)
 
 
 @main.command()
@@ -134,6 +172,55 @@ def _analyze(*args, **kwargs):  # type: ignore[no-untyped-def]
     from agent.api import analyze_session
 
     return analyze_session(*args, **kwargs)
+
+
+def _list_sessions(tracking_uri: str | None, experiment_id: str | None, experiment_name: str | None):  # type: ignore[no-untyped-def]
+    from agent.sessions import list_sessions
+    from agent.store import SessionStore, default_tracking_uri, quiet_mlflow_http
+
+    quiet_mlflow_http()
+    store = SessionStore(tracking_uri or default_tracking_uri())
+    if experiment_id:
+        ids = [store.check_experiment(experiment_id)]
+    elif experiment_name:
+        ids = [store.experiment_by_name(experiment_name)]
+    else:
+        ids = store.all_experiment_ids()
+    return list_sessions(store, ids)
+
+
+def _run_flagged(options: dict, *, fmt: str, output_dir: Path, quiet: bool, fail_on_fault: bool) -> None:
+    """Analyze each flagged session: one report per session plus an index."""
+    from agent.render import index_entries, index_to_markdown, report_file_name, to_json, to_markdown
+
+    def progress(line: str) -> None:
+        if not quiet:
+            click.echo(f"turnback: {line}", err=True)
+
+    try:
+        flagged = [s for s in _list_sessions(options["tracking_uri"], options["experiment_id"],
+                                             options["experiment_name"]) if s.flagged]
+    except TurnbackError as exc:
+        raise InputError(str(exc)) from exc
+    output_dir.mkdir(parents=True, exist_ok=True)
+    progress(f"{len(flagged)} flagged session(s); reports go to {output_dir}")
+    reports = []
+    for number, summary in enumerate(flagged, 1):
+        progress(f"[{number}/{len(flagged)}] analyzing session {summary.session_id}")
+        try:
+            report = _analyze(summary.session_id, progress=lambda _line: None,
+                              **{**options, "experiment_id": summary.experiment_id, "experiment_name": None})
+        except TurnbackError as exc:
+            raise InputError(str(exc)) from exc
+        text = to_json(report) if fmt == "json" else to_markdown(report)
+        (output_dir / report_file_name(report, fmt)).write_text(text, encoding="utf-8")
+        reports.append(report)
+    (output_dir / "index.md").write_text(index_to_markdown(reports, fmt), encoding="utf-8")
+    (output_dir / "index.json").write_text(
+        json.dumps(index_entries(reports, fmt), indent=2) + "\n", encoding="utf-8")
+    click.echo(index_to_markdown(reports, fmt), nl=False)
+    if fail_on_fault and any(r.root_cause for r in reports):
+        sys.exit(EXIT_FAULT)
 
 
 def _run(job, *, fmt: str, output: str | None, quiet: bool, fail_on_fault: bool) -> None:  # type: ignore[no-untyped-def]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime
+from typing import Any
 
-from agent.state import Report
+from agent.state import Report, SessionSummary
 
 CELL_CHARS = 90
 TEXT_CHARS = 400
@@ -146,3 +149,67 @@ def _cell(text: str | None, limit: int = CELL_CHARS) -> str:
     """One table cell: single line, pipes escaped, shortened."""
     flat = " ".join((text or "").split())
     return _clip(flat, limit).replace("|", "\\|")
+
+
+# --- several sessions (CI) -------------------------------------------------------------
+
+
+def report_file_name(report: Report, fmt: str) -> str:
+    """A safe file name for a session's report."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", report.session_id).strip("._") or "session"
+    return f"{safe}.{'json' if fmt == 'json' else 'md'}"
+
+
+def index_entries(reports: list[Report], fmt: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "session_id": r.session_id,
+            "experiment_id": r.experiment_id,
+            "turns": len(r.turns),
+            "root_turn": r.root_cause.turn if r.root_cause else None,
+            "category": r.root_cause.category if r.root_cause else None,
+            "symptom_turn": r.symptom_turn,
+            "report": report_file_name(r, fmt),
+        }
+        for r in reports
+    ]
+
+
+def index_to_markdown(reports: list[Report], fmt: str) -> str:
+    faulty = sum(1 for r in reports if r.root_cause)
+    lines = [
+        "# turnback: flagged sessions", "",
+        f"{len(reports)} session(s) analyzed, {faulty} with a root cause.", "",
+        "| Session | Turns | Root turn | Category | Symptom turn | Report |",
+        "|---|---|---|---|---|---|",
+    ]
+    for entry in index_entries(reports, fmt):
+        lines.append(
+            f"| `{entry['session_id']}` | {entry['turns']} | {entry['root_turn'] or '-'} | "
+            f"{entry['category'] or 'healthy'} | {entry['symptom_turn'] or '-'} | {entry['report']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def sessions_to_json(summaries: list[SessionSummary]) -> str:
+    rows = [{**s.model_dump(mode="json"), "flagged": s.flagged} for s in summaries]
+    return json.dumps(rows, indent=2) + "\n"
+
+
+def sessions_to_markdown(summaries: list[SessionSummary]) -> str:
+    if not summaries:
+        return "No sessions found.\n"
+    lines = [
+        "| Session | Experiment | Turns | First | Last | Errors | Failing assessments | Flagged |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in summaries:
+        lines.append(
+            f"| `{s.session_id}` | {s.experiment_id} | {s.turns} | {_time(s.first_ms)} | {_time(s.last_ms)} "
+            f"| {s.errors} | {', '.join(s.failing_assessments) or '-'} | {'yes' if s.flagged else 'no'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _time(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")

@@ -216,6 +216,23 @@ class Recommendation(BaseModel):
     verify: str
 
 
+# --- session listing (CI) -------------------------------------------------------------
+
+
+class SessionSummary(BaseModel):
+    session_id: str
+    experiment_id: str
+    turns: int
+    first_ms: int
+    last_ms: int
+    errors: int = Field(description="turns whose trace failed or that have a span with status ERROR")
+    failing_assessments: list[str] = Field(description="names of assessments that read negative")
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.errors or self.failing_assessments)
+
+
 # --- the report (the JSON contract) --------------------------------------------------
 
 

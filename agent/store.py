@@ -151,7 +151,16 @@ class SessionStore:
     ) -> Iterator[Any]:
         """Page through the traces of one session, oldest first."""
         escaped = session_id.replace("'", "\\'")
-        filter_string = f"metadata.`{SESSION_KEY}` = '{escaped}'"
+        yield from self.search_traces(
+            locations, f"metadata.`{SESSION_KEY}` = '{escaped}'",
+            max_results=max_results, include_spans=include_spans,
+        )
+
+    def search_traces(
+        self, locations: list[str], filter_string: str | None, *, max_results: int | None = None,
+        include_spans: bool = False,
+    ) -> Iterator[Any]:
+        """Page through matching traces, oldest first (trace infos only unless include_spans)."""
         token = None
         while True:
             page = self._call(
@@ -160,7 +169,7 @@ class SessionStore:
                     locations=locations,
                     filter_string=filter_string,
                     order_by=["timestamp_ms ASC"],
-                    max_results=max_results,
+                    max_results=max_results or self.page_size,
                     page_token=t,
                     include_spans=include_spans,
                 ),
@@ -185,6 +194,13 @@ class SessionStore:
             raise TurnbackError(f"session {session_id!r} not found in experiment {experiment_id}")
         traces.sort(key=lambda t: (t.info.request_time, t.info.trace_id))
         return traces
+
+    def write_feedback(self, trace_id: str, feedback: Any) -> None:
+        """Log an assessment on a trace of the analyzed store (only for --write-back)."""
+        from mlflow.tracing.client import TracingClient
+
+        self._call("writing the assessment", lambda: TracingClient(self.tracking_uri).log_assessment(
+            trace_id, feedback))
 
     def trace_url(self, experiment_id: str, trace_id: str) -> str | None:
         """A link to the trace in the MLflow UI, when the store is a server."""

@@ -20,7 +20,8 @@ GENERIC_SPAN_NAMES = {"chat", "llm", "root", "span", "request", "handler", "invo
 
 SESSION_ID = re.compile(
     r"mlflow\.trace\.session|update_current_trace\(.*session|session\.id|gen_ai\.conversation\.id"
-    r"|\bsession_id\s*=",
+    r"|\bsession_id\s*=|\b(cookies|headers)\b.*(sess|sid|conversation)",
+    re.IGNORECASE,
 )
 HISTORY_WINDOW = re.compile(
     r"\w*(history|messages|turns|context)\w*\s*\[\s*-\s*\w+\s*:\s*\]"
@@ -44,6 +45,7 @@ CATEGORY_BOOST = {
     "outdated_retrieval": {"data_source": 60},
     "state_corruption": {"memory_state": 60},
     "instruction_drift": {"prompt_text": 50},
+    "hallucinated_fact": {"prompt_text": 30},
     "input_misparsed": {"span_function": 20},
 }
 
@@ -119,7 +121,9 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
             )
         )
 
-    for name in targets.span_names:
+    # Whole-file membership tests first: most files name none of the targets, and a
+    # substring test is far cheaper than a regex per line.
+    for name in (n for n in targets.span_names if n in text):
         definition = re.compile(
             rf"^\s*(async\s+def|def|function|func|fn)\s+{re.escape(name)}\b"
             rf"|^\s*(const|let|var)\s+{re.escape(name)}\s*=|name\s*=\s*[\"']{re.escape(name)}[\"']"
@@ -136,15 +140,18 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                     f"span '{name}' of turn {root.turn}: an error here is turned into a success",
                     f"{except_line.strip()} … {returned.strip()}",
                 )
+    messages = [m for m in targets.error_messages if m in text]
+    probes = [p for p in targets.prompt_probes if p in text]
+    sources = [s for s in targets.data_sources if s in text]
     for i, line in enumerate(lines, 1):
-        for message in targets.error_messages:
+        for message in messages:
             if message in line:
                 add(i, "error_origin", f"raises the error recorded at turn {root.turn}: {message}")
-        for probe in targets.prompt_probes:
+        for probe in probes:
             if probe in line:
                 add(i, "prompt_text", f"system prompt text sent at turn {root.turn}")
                 break
-        for source in targets.data_sources:
+        for source in sources:
             if source in line:
                 add(i, "data_source", f"data source retrieved at turn {root.turn}: {source}")
         if SESSION_ID.search(line):

@@ -53,6 +53,38 @@ PLAYBOOK: dict[str, tuple[str, str, str]] = {
         "them and key state by session.",
         "Add a test that replays the session and checks the stored state after each turn.",
     ),
+    "constraint_ignored": (
+        "Make the model honour constraints it was given",
+        "The model saw the user's constraint and did not follow it; the instructions at "
+        "{where} do not make constraints binding. State them as rules in the system prompt "
+        "and check replies against them before sending.",
+        "Add a ConversationalGuidelines scorer for user-stated constraints.",
+    ),
+    "hallucinated_fact": (
+        "Ground factual answers in a tool or document",
+        "The reply stated a fact no tool result or document supported; later turns built on "
+        "it. The prompt or code at {where} lets the model answer without a source: require a "
+        "lookup, or an explicit 'I don't know', for facts like this.",
+        "Add a groundedness scorer on replies that state facts without a tool call.",
+    ),
+    "input_misparsed": (
+        "Fix how the user's input is parsed",
+        "The parser at {where} turned the user's words into the wrong value. Cover the "
+        "recorded input in its tests, and echo parsed values back before acting on them.",
+        "Add the recorded input and expected parse as a unit test.",
+    ),
+    "instruction_drift": (
+        "Keep the assistant within its instructions",
+        "The reply left the scope set by the prompt at {where}. Tighten the instructions and "
+        "refuse out-of-scope requests explicitly.",
+        "Keep the guideline scorer that caught this running on production sessions.",
+    ),
+    "repetition": (
+        "Break the repetition loop",
+        "The assistant repeated an earlier reply instead of using the user's new input. Check "
+        "how the latest message reaches the model at {where}.",
+        "Add a code scorer that flags near-identical consecutive replies.",
+    ),
 }
 DEFAULT_PLAY = (
     "Correct the behaviour behind the faulty turn",

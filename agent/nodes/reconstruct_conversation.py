@@ -26,6 +26,7 @@ from agent.store import SESSION_KEY
 # How much of an earlier user message, from its start, must match a message sent to an
 # LLM for that turn to count as still in the context window.
 CONTEXT_PROBE_CHARS = 60
+TURNBACK_SOURCE = "turnback"
 
 
 def reconstruct_conversation(
@@ -183,8 +184,10 @@ def read_assessments(trace: Any, turn: int) -> list[AssessmentRecord]:
         feedback = getattr(assessment, "feedback", None)
         if feedback is None or getattr(assessment, "valid", True) is False:
             continue  # expectations and overridden feedback are not verdicts
-        error = feedback.error
         source = assessment.source
+        if getattr(source, "source_id", None) == TURNBACK_SOURCE:
+            continue  # turnback's own written-back verdict is not evidence
+        error = feedback.error
         records.append(
             AssessmentRecord(
                 name=assessment.name,
