@@ -60,6 +60,8 @@ def analyze_session(
         resolved = store.find_session_experiment(session_id)
         if progress:
             progress(f"session {session_id} found in experiment {resolved}")
+    if llm is not None:
+        llm.usage.reset()
     context = AnalysisContext(
         store=store, llm=llm, repo=repo_path, input_key=input_key, output_key=output_key,
         progress=progress or (lambda _line: None),

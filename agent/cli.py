@@ -10,11 +10,20 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from agent.errors import TurnbackError
+
+if TYPE_CHECKING:
+    from agent.llm import OpenAIChatModel
+    from agent.state import Report, SessionSummary
+
+F = TypeVar("F", bound=Callable[..., Any])
+Progress = Callable[[str], None]
 
 EXIT_FAULT = 1
 EXIT_INPUT = 2
@@ -26,7 +35,7 @@ REPO_MARKERS = (".git", "pyproject.toml", "setup.py", "package.json", "go.mod", 
 class InputError(click.ClickException):
     exit_code = EXIT_INPUT
 
-    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"turnback: error: {self.message}", err=True)
 
 
@@ -43,7 +52,7 @@ def main() -> None:
     """
 
 
-def store_options(fn):  # type: ignore[no-untyped-def]
+def store_options(fn: F) -> F:
     fn = click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI",
                       help="Store to read (default: $MLFLOW_TRACKING_URI, then MLflow's default).")(fn)
     fn = click.option("--experiment-name", help="Experiment holding the session, by name.")(fn)
@@ -53,7 +62,7 @@ def store_options(fn):  # type: ignore[no-untyped-def]
     return fn
 
 
-def output_options(fn):  # type: ignore[no-untyped-def]
+def output_options(fn: F) -> F:
     fn = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
                       help="Write the report to this file instead of stdout.")(fn)
     fn = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
@@ -157,7 +166,7 @@ def demo(fmt: str, output: str | None, quiet: bool, no_self_trace: bool, trace_t
     from agent.demo import DEMO_SESSION_ID, install_demo
 
     with tempfile.TemporaryDirectory(prefix="turnback-demo-") as tmp:
-        def job(progress):  # type: ignore[no-untyped-def]
+        def job(progress: Progress) -> Report:
             progress("writing the demo session into a temporary SQLite store")
             uri, experiment_id, app = install_demo(Path(tmp))
             return _analyze(
@@ -168,13 +177,15 @@ def demo(fmt: str, output: str | None, quiet: bool, no_self_trace: bool, trace_t
         _run(job, fmt=fmt, output=output, quiet=quiet, fail_on_fault=False)
 
 
-def _analyze(*args, **kwargs):  # type: ignore[no-untyped-def]
+def _analyze(*args: Any, **kwargs: Any) -> Report:
     from agent.api import analyze_session
 
     return analyze_session(*args, **kwargs)
 
 
-def _list_sessions(tracking_uri: str | None, experiment_id: str | None, experiment_name: str | None):  # type: ignore[no-untyped-def]
+def _list_sessions(
+    tracking_uri: str | None, experiment_id: str | None, experiment_name: str | None
+) -> list[SessionSummary]:
     from agent.sessions import list_sessions
     from agent.store import SessionStore, default_tracking_uri, quiet_mlflow_http
 
@@ -189,7 +200,9 @@ def _list_sessions(tracking_uri: str | None, experiment_id: str | None, experime
     return list_sessions(store, ids)
 
 
-def _run_flagged(options: dict, *, fmt: str, output_dir: Path, quiet: bool, fail_on_fault: bool) -> None:
+def _run_flagged(
+    options: dict[str, Any], *, fmt: str, output_dir: Path, quiet: bool, fail_on_fault: bool
+) -> None:
     """Analyze each flagged session: one report per session plus an index."""
     from agent.render import index_entries, index_to_markdown, report_file_name, to_json, to_markdown
 
@@ -223,7 +236,9 @@ def _run_flagged(options: dict, *, fmt: str, output_dir: Path, quiet: bool, fail
         sys.exit(EXIT_FAULT)
 
 
-def _run(job, *, fmt: str, output: str | None, quiet: bool, fail_on_fault: bool) -> None:  # type: ignore[no-untyped-def]
+def _run(
+    job: Callable[[Progress], Report], *, fmt: str, output: str | None, quiet: bool, fail_on_fault: bool
+) -> None:
     from agent.render import to_json, to_markdown
     from agent.store import quiet_mlflow_http
 
@@ -266,7 +281,7 @@ def _repo_from_cwd() -> Path | None:
     return cwd if any((cwd / marker).exists() for marker in REPO_MARKERS) else None
 
 
-def _llm_from_env(model: str, timeout: float):  # type: ignore[no-untyped-def]
+def _llm_from_env(model: str, timeout: float) -> OpenAIChatModel | None:
     api_key, base_url = os.environ.get("OPENAI_API_KEY"), os.environ.get("OPENAI_BASE_URL")
     if not (api_key or base_url):
         return None
@@ -277,14 +292,10 @@ def _llm_from_env(model: str, timeout: float):  # type: ignore[no-untyped-def]
 
 def _self_trace(disabled: bool, uri: str | None) -> str | None:
     from agent.api import DEFAULT
-    from agent.self_tracing import default_self_trace_uri
 
     if disabled:
         return None
-    if uri:
-        return uri
-    home = os.environ.get("TURNBACK_HOME")
-    return default_self_trace_uri(home) if home else DEFAULT
+    return uri or DEFAULT
 
 
 if __name__ == "__main__":

@@ -50,6 +50,11 @@ class Usage:
     events: list[str] = field(default_factory=list)
     """Retries and fallbacks worth telling the user about."""
 
+    def reset(self) -> None:
+        """Start a new analysis: the budget and the counts are per analysis."""
+        self.calls = self.prompt_tokens = self.completion_tokens = 0
+        self.events.clear()
+
     def charge(self) -> None:
         if self.calls >= self.max_calls:
             raise BudgetExceeded(f"LLM call budget of {self.max_calls} calls per analysis used up")
@@ -90,8 +95,17 @@ class OpenAIChatModel:
         self._backoff = backoff_seconds
 
     def complete(self, messages: list[dict[str, str]]) -> str:
-        self.usage.charge()
+        """One chat completion, traced as a span of turnback's own run (if tracing is on)."""
+        import mlflow
 
+        self.usage.charge()
+        with mlflow.start_span(name="llm_call", span_type="CHAT_MODEL") as span:
+            span.set_inputs({"model": self.model, "messages": messages})
+            reply = self._complete_with_retries(messages)
+            span.set_outputs(reply)
+        return reply
+
+    def _complete_with_retries(self, messages: list[dict[str, str]]) -> str:
         def note_retry(state: object) -> None:
             exc = state.outcome.exception()  # type: ignore[attr-defined]
             self.usage.events.append(f"retried an LLM call after {type(exc).__name__}")

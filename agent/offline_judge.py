@@ -57,6 +57,8 @@ def _judge_alone(turn: Turn) -> TurnJudgement:
 
     for record in turn.assessments:
         polarity, how = assessment_polarity(record)
+        if polarity == "positive":
+            continue  # good news is not evidence of a fault
         reading = polarity or "inconclusive"
         detail = f"assessment '{record.name}' = {record.value!r} reads {reading} ({how})"
         if record.rationale:
@@ -66,7 +68,7 @@ def _judge_alone(turn: Turn) -> TurnJudgement:
             category = assessment_category(record.name)
             if category == "outdated_retrieval" and not turn.retrievals:
                 category = "failing_assessment"
-            _fault(judgement, category, f"assessment '{record.name}' failed {how}")  # type: ignore[arg-type]
+            _fault(judgement, category, f"assessment '{record.name}' failed {how}")
 
     phrase = pushback_phrase(turn.user)
     if phrase:

@@ -19,6 +19,8 @@ SELF_EXPERIMENT = "turnback"
 
 
 def default_self_trace_uri(home: str | None = None) -> str:
+    """`sqlite:///<home>/traces.db`, home defaulting to $TURNBACK_HOME, then ~/.turnback."""
+    home = home or os.environ.get("TURNBACK_HOME")
     base = Path(home).expanduser() if home else Path.home() / ".turnback"
     return f"sqlite:///{base / 'traces.db'}"
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from typing import Any, Literal
 
-from agent.state import AssessmentRecord, Turn
+from agent.state import AssessmentRecord, Category, Turn
 
 Polarity = Literal["positive", "negative"]
 
@@ -185,7 +185,7 @@ def _rationale_polarity(rationale: str | None) -> Polarity | None:
     return None
 
 
-ASSESSMENT_CATEGORIES: list[tuple[re.Pattern[str], str]] = [
+ASSESSMENT_CATEGORIES: list[tuple[re.Pattern[str], Category]] = [
     (re.compile(r"guideline|adherence|persona|role|instruction|policy|tone|scope", re.I),
      "instruction_drift"),
     (re.compile(r"retention|remember|context", re.I), "context_window_dropped_constraint"),
@@ -194,7 +194,7 @@ ASSESSMENT_CATEGORIES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def assessment_category(name: str) -> str:
+def assessment_category(name: str) -> Category:
     """The failure a failing assessment's name points at (its scorer's subject)."""
     return next((c for pattern, c in ASSESSMENT_CATEGORIES if pattern.search(name)), "failing_assessment")
 

@@ -163,7 +163,8 @@ def main() -> None:
             measure(backend_uri, sessions[smallest], f"bench-{smallest}", 1)  # warm-up, not printed
             for n in sizes:
                 # (a) at 1,000 turns over HTTP takes minutes: one interleaved round there.
-                results = measure(backend_uri, sessions[n], f"bench-{n}", REPEATS if n < 1000 else 1)
+                repeats = 1 if backend == "http" and n >= 1000 else REPEATS
+                results = measure(backend_uri, sessions[n], f"bench-{n}", repeats)
                 base = results["turnback"]["seconds"]
                 for name, r in results.items():
                     http = str(r["http"]) if backend == "http" else "-"

@@ -193,3 +193,33 @@ def test_prompt_size_does_not_grow_with_the_session(write, store_uri, openai_stu
 
     size = {turn_of(r): len(json.dumps(r["messages"])) for r in openai_stub.requests}
     assert size[30] < 1.3 * size[5]
+
+
+def test_llm_calls_are_spans_of_turnbacks_own_trace(write, store_uri, openai_stub, isolated_env):
+    from mlflow import MlflowClient
+
+    write("sess-t", [chat_turn("Hi", "Hello! How can I help?")])
+    openai_stub.default = verdicts({})
+    own_uri = f"sqlite:///{isolated_env / 'own.db'}"
+
+    analyze_session("sess-t", tracking_uri=store_uri, llm=model(openai_stub), self_trace_uri=own_uri)
+
+    own = MlflowClient(own_uri)
+    [trace] = own.search_traces(locations=[own.get_experiment_by_name("turnback").experiment_id])
+    spans = {s.span_id: s for s in trace.data.spans}
+    [call] = [s for s in spans.values() if s.name == "llm_call"]
+    assert spans[call.parent_id].name == "judge_turns"
+    assert call.inputs["model"] == "judge-model"
+
+
+def test_the_budget_applies_per_analysis_not_per_client(write, store_uri, openai_stub):
+    write("a", [chat_turn("Hi", "Hello!"), chat_turn("Bye", "Goodbye!")])
+    write("b", [chat_turn("Hi again", "Hello again!"), chat_turn("Bye again", "Goodbye again!")])
+    openai_stub.default = verdicts({})
+    shared = model(openai_stub, max_calls=2)
+
+    first = analyze_session("a", tracking_uri=store_uri, llm=shared, self_trace_uri=None)
+    second = analyze_session("b", tracking_uri=store_uri, llm=shared, self_trace_uri=None)
+
+    assert [t.judged_by for t in first.turns + second.turns] == ["llm"] * 4
+    assert any("LLM usage: 2 calls" in n for n in second.notes)
