@@ -156,19 +156,28 @@ def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_nam
 
 
 @main.command()
+@click.option("--workdir", type=click.Path(file_okay=False),
+              help="Keep the demo store and app in this new folder (default: a temporary one).")
 @output_options
-def demo(fmt: str, output: str | None, quiet: bool, no_self_trace: bool, trace_to: str | None) -> None:
+def demo(workdir: str | None, fmt: str, output: str | None, quiet: bool, no_self_trace: bool,
+         trace_to: str | None) -> None:
     """Analyze the bundled demo session, offline, and print the report.
 
-    It writes a four-turn travel-booking session into a temporary SQLite store, with the
-    small app that produced it, then runs the full analysis on it.
+    It writes a four-turn travel-booking session into a SQLite store, with the small app
+    that produced it, then runs the full analysis on it. With --workdir both stay for
+    you to explore (for example with `mlflow ui --backend-store-uri sqlite:///DIR/demo-mlflow.db`).
     """
     from agent.demo import DEMO_SESSION_ID, install_demo
 
+    if workdir and Path(workdir).exists() and any(Path(workdir).iterdir()):
+        raise InputError(f"--workdir {workdir} is not empty")
     with tempfile.TemporaryDirectory(prefix="turnback-demo-") as tmp:
+        where = Path(workdir) if workdir else Path(tmp)
+
         def job(progress: Progress) -> Report:
-            progress("writing the demo session into a temporary SQLite store")
-            uri, experiment_id, app = install_demo(Path(tmp))
+            where.mkdir(parents=True, exist_ok=True)
+            progress(f"writing the demo session into a SQLite store in {where}")
+            uri, experiment_id, app = install_demo(where)
             return _analyze(
                 DEMO_SESSION_ID, tracking_uri=uri, experiment_id=experiment_id, repo=app,
                 llm=None, self_trace_uri=_self_trace(no_self_trace, trace_to), progress=progress,

@@ -264,6 +264,18 @@ def test_demo_prints_an_offline_report_with_the_real_root_cause(cli):
     assert "`tools.py:19` · swallowed_error" in result.stdout
 
 
+def test_demo_can_keep_its_store_and_app_for_exploring(cli, tmp_path):
+    keep = tmp_path / "demo"
+
+    result = cli("demo", "--no-self-trace", "--workdir", str(keep), "--format", "json")
+
+    assert result.exit_code == 0, result.stderr
+    assert (keep / "demo-mlflow.db").is_file() and (keep / "acme-travel" / "tools.py").is_file()
+    assert json.loads(result.stdout)["tracking_uri"] == f"sqlite:///{keep / 'demo-mlflow.db'}"
+    again = cli("demo", "--no-self-trace", "--workdir", str(keep))
+    assert again.exit_code == 2 and "is not empty" in again.stderr
+
+
 def test_python_api_returns_a_typed_report(write, store_uri, git_repo):
     write("sess-1", plain_session())
     lines: list[str] = []

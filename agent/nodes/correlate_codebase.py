@@ -56,7 +56,8 @@ class Targets:
 
     failing_spans: set[str]
     span_names: set[str]
-    error_messages: list[str]
+    error_messages: dict[str, str]
+    """search probe (the message's start) -> the full recorded message"""
     prompt_probes: list[str]
     data_sources: set[str]
 
@@ -102,7 +103,9 @@ def targets_for(turn: Turn) -> Targets:
     return Targets(
         failing_spans={n for n in failing if _identifier(n)},
         span_names=names,
-        error_messages=[e.message[:PROMPT_PROBE_CHARS] for e in turn.errors if len(e.message) >= 12],
+        error_messages={
+            e.message[:PROMPT_PROBE_CHARS]: e.message for e in turn.errors if len(e.message) >= 12
+        },
         prompt_probes=list(dict.fromkeys(probes)),
         data_sources=sources,
     )
@@ -140,12 +143,12 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                     f"span '{name}' of turn {root.turn}: an error here is turned into a success",
                     f"{except_line.strip()} … {returned.strip()}",
                 )
-    messages = [m for m in targets.error_messages if m in text]
+    messages = {probe: full for probe, full in targets.error_messages.items() if probe in text}
     probes = [p for p in targets.prompt_probes if p in text]
     sources = [s for s in targets.data_sources if s in text]
     for i, line in enumerate(lines, 1):
-        for message in messages:
-            if message in line:
+        for probe, message in messages.items():
+            if probe in line:
                 add(i, "error_origin", f"raises the error recorded at turn {root.turn}: {message}")
         for probe in probes:
             if probe in line:
