@@ -173,54 +173,50 @@ def indexed_messages(attributes: dict[str, Any], prefix: str) -> list[dict[str, 
 # --- per-convention extractors: attributes -> text ------------------------------------
 
 
-def _mlflow_in(a: dict[str, Any]) -> str | None:
-    return user_text(a.get("mlflow.spanInputs"))
+def _input_reader(value_key: str, indexed_prefix: str | None = None) -> Extractor:
+    """The user's text from flattened indexed messages when present, else from one key."""
+
+    def read(attributes: dict[str, Any]) -> str | None:
+        messages = indexed_messages(attributes, indexed_prefix) if indexed_prefix else []
+        return last_message(messages, USER_ROLES) if messages else user_text(attributes.get(value_key))
+
+    return read
 
 
-def _mlflow_out(a: dict[str, Any]) -> str | None:
-    return assistant_text(a.get("mlflow.spanOutputs"))
+def _output_reader(value_key: str, indexed_prefix: str | None = None) -> Extractor:
+    """The reply from flattened indexed messages when present, else from one key."""
 
+    def read(attributes: dict[str, Any]) -> str | None:
+        messages = indexed_messages(attributes, indexed_prefix) if indexed_prefix else []
+        if messages:
+            return last_message(messages, ASSISTANT_ROLES) or message_text(messages[-1])
+        return assistant_text(attributes.get(value_key))
 
-def _oi_in(a: dict[str, Any]) -> str | None:
-    messages = indexed_messages(a, "llm.input_messages")
-    return last_message(messages, USER_ROLES) if messages else user_text(a.get("input.value"))
-
-
-def _oi_out(a: dict[str, Any]) -> str | None:
-    messages = indexed_messages(a, "llm.output_messages")
-    if messages:
-        return last_message(messages, ASSISTANT_ROLES) or message_text(messages[-1])
-    return assistant_text(a.get("output.value"))
-
-
-def _genai_in(a: dict[str, Any]) -> str | None:
-    return user_text(a.get("gen_ai.input.messages"))
-
-
-def _genai_out(a: dict[str, Any]) -> str | None:
-    return assistant_text(a.get("gen_ai.output.messages"))
-
-
-def _genai_legacy_in(a: dict[str, Any]) -> str | None:
-    flat = indexed_messages(a, "gen_ai.prompt")
-    return last_message(flat, USER_ROLES) if flat else user_text(a.get("gen_ai.prompt"))
-
-
-def _genai_legacy_out(a: dict[str, Any]) -> str | None:
-    flat = indexed_messages(a, "gen_ai.completion")
-    if flat:
-        return last_message(flat, ASSISTANT_ROLES) or message_text(flat[-1])
-    return assistant_text(a.get("gen_ai.completion"))
+    return read
 
 
 # name -> (input key label, output key label, input extractor, output extractor).
 # Native conventions come before `mlflow`: MLflow's span translators copy OpenInference
 # and GenAI attributes into mlflow.spanInputs, and the report should name the original.
 CONVENTIONS: dict[str, tuple[str, str, Extractor, Extractor]] = {
-    "openinference": ("input.value", "output.value", _oi_in, _oi_out),
-    "otel_genai": ("gen_ai.input.messages", "gen_ai.output.messages", _genai_in, _genai_out),
-    "otel_genai_legacy": ("gen_ai.prompt", "gen_ai.completion", _genai_legacy_in, _genai_legacy_out),
-    "mlflow": ("mlflow.spanInputs", "mlflow.spanOutputs", _mlflow_in, _mlflow_out),
+    "openinference": (
+        "input.value", "output.value",
+        _input_reader("input.value", "llm.input_messages"),
+        _output_reader("output.value", "llm.output_messages"),
+    ),
+    "otel_genai": (
+        "gen_ai.input.messages", "gen_ai.output.messages",
+        _input_reader("gen_ai.input.messages"), _output_reader("gen_ai.output.messages"),
+    ),
+    "otel_genai_legacy": (
+        "gen_ai.prompt", "gen_ai.completion",
+        _input_reader("gen_ai.prompt", "gen_ai.prompt"),
+        _output_reader("gen_ai.completion", "gen_ai.completion"),
+    ),
+    "mlflow": (
+        "mlflow.spanInputs", "mlflow.spanOutputs",
+        _input_reader("mlflow.spanInputs"), _output_reader("mlflow.spanOutputs"),
+    ),
 }
 
 

@@ -11,7 +11,9 @@ from agent.signals import (
     disputed_turn_scores,
     near_duplicate,
     pushback_phrase,
+    stated_constraints,
     strongly_disputed,
+    violated_constraint,
 )
 from agent.state import Category, Evidence, Turn, TurnJudgement
 
@@ -21,6 +23,7 @@ HARD_CATEGORIES: tuple[Category, ...] = ("tool_failure_reported_as_success", "ap
 
 def judge_offline(turns: list[Turn]) -> list[TurnJudgement]:
     judgements = [_judge_alone(t) for t in turns]
+    _mark_constraint_violations(turns, judgements)
     _mark_disputed_turns(turns, judgements)
     _mark_repetition(turns, judgements)
     return judgements
@@ -113,6 +116,28 @@ def _link(judgement: TurnJudgement, turns: list[Turn], complaint: Turn, detail: 
             kind="disputed_later", refers_to=complaint.index, detail=detail,
         )
     )
+
+
+def _mark_constraint_violations(turns: list[Turn], judgements: list[TurnJudgement]) -> None:
+    """A reply that offers what the user excluded earlier (an allergy, a diet)."""
+    for stated in turns:
+        excluded = stated_constraints(stated.user)
+        for later in turns[stated.index :]:
+            word = violated_constraint(later.assistant, excluded)
+            if word is None:
+                continue
+            seen = [stated.index in call.earlier_turns_present for call in later.llm_calls]
+            dropped = bool(seen) and not any(seen)
+            category: Category = "context_window_dropped_constraint" if dropped else "constraint_ignored"
+            why = (f"the reply offers '{word}' although turn {stated.index} excluded it "
+                   f"(\"{stated.user}\")" + ("; that turn was no longer in the messages sent to the model"
+                                              if dropped else ""))
+            judgement = judgements[later.index - 1]
+            judgement.evidence.append(
+                Evidence(turn=later.index, trace_id=later.trace_id, kind="constraint_violated",
+                         refers_to=stated.index, detail=why)
+            )
+            _fault(judgement, category, why)
 
 
 def _mark_repetition(turns: list[Turn], judgements: list[TurnJudgement]) -> None:

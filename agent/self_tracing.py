@@ -50,7 +50,13 @@ def self_tracing(uri: str | None, session_id: str) -> Iterator[SelfTrace]:
     import mlflow
 
     record = SelfTrace(uri)
-    if uri is None:
+    experiment_id = None
+    if uri is not None:
+        try:
+            experiment_id = _prepare_store(uri)
+        except Exception as exc:  # tracing must never stop the analysis
+            record.problem = f"could not open {uri} ({str(exc).splitlines()[0][:160]})"
+    if experiment_id is None:
         mlflow.tracing.disable()
         try:
             yield record
@@ -58,16 +64,6 @@ def self_tracing(uri: str | None, session_id: str) -> Iterator[SelfTrace]:
             mlflow.tracing.enable()
         return
     previous_uri = mlflow.get_tracking_uri()
-    try:
-        experiment_id = _prepare_store(uri)
-    except Exception as exc:  # tracing must never stop the analysis
-        record.problem = f"could not open {uri} ({str(exc).splitlines()[0][:160]})"
-        mlflow.tracing.disable()
-        try:
-            yield record
-        finally:
-            mlflow.tracing.enable()
-        return
     record.experiment_id = experiment_id
     from mlflow.entities.trace_location import MlflowExperimentLocation
 

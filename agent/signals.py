@@ -199,6 +199,45 @@ def assessment_category(name: str) -> Category:
     return next((c for pattern, c in ASSESSMENT_CATEGORIES if pattern.search(name)), "failing_assessment")
 
 
+# Constraints users state about themselves that a reply must respect. Narrow on purpose:
+# precise offline; open-ended constraints are the LLM judge's job.
+STATED_CONSTRAINT = re.compile(
+    r"\b(?:i'?m|i am) allergic to (?P<allergy>[a-z][\w\- ]*?)(?=[,.!;]|$| and | so | please)"
+    r"|\b(?:i'?m|i am) (?:a )?(?P<diet>vegetarian|vegan)\b"
+    r"|\bi (?:don'?t|do not|can'?t|cannot) eat (?P<noeat>[a-z][\w\- ]*?)(?=[,.!;]|$| and | so )",
+    re.IGNORECASE,
+)
+MEAT = {"meat", "beef", "chicken", "pork", "bacon", "ham", "lamb", "fish", "salmon", "tuna", "shrimp",
+        "prawn", "steak", "sausage", "turkey", "duck", "anchovy", "veal", "chorizo"}
+DIET_EXCLUDES = {"vegetarian": MEAT, "vegan": MEAT | {"cheese", "milk", "butter", "egg", "yogurt",
+                                                      "honey", "cream", "parmesan"}}
+
+
+def stated_constraints(text: str | None) -> set[str]:
+    """Words a user said must not appear in what they are offered."""
+    excluded: set[str] = set()
+    for match in STATED_CONSTRAINT.finditer(text or ""):
+        if match.group("diet"):
+            excluded |= DIET_EXCLUDES[match.group("diet").lower()]
+        else:
+            excluded |= content_words(match.group("allergy") or match.group("noeat"))
+    return excluded
+
+
+def violated_constraint(reply: str | None, excluded: set[str]) -> str | None:
+    """The excluded word a reply offers anyway (not "no X", "X-free", "without X")."""
+    if not reply or not excluded:
+        return None
+    for word in sorted(excluded & content_words(reply)):
+        negated = re.search(
+            rf"\b(no|without|avoid\w*|free of|not|skip\w*)\s+(\w+\s+){{0,2}}{word}|{word}\w*-free",
+            reply, re.IGNORECASE,
+        )
+        if not negated:
+            return word
+    return None
+
+
 def near_duplicate(a: str | None, b: str | None, threshold: float = 0.85) -> bool:
     """Two replies that say the same thing (a loop or a stuck agent)."""
     wa, wb = content_words(a), content_words(b)

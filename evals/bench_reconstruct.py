@@ -17,6 +17,7 @@ Targets at 1,000 turns over HTTP: turnback at most 1.5x (b), at least 10x faster
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import shutil
 import statistics
@@ -114,6 +115,7 @@ def measure(uri: str, experiment_id: str, session_id: str, repeats: int) -> dict
     results: dict[str, dict[str, Any]] = {name: {"times": []} for name in APPROACHES}
     for _ in range(repeats):
         for name, read in APPROACHES.items():  # interleaved, so load affects all alike
+            gc.collect()  # no approach pays for the garbage the previous one left
             before = next(HTTP_REQUESTS)
             start = time.perf_counter()
             calls = read(uri, experiment_id, session_id)

@@ -234,6 +234,16 @@ def cases() -> list[EvalCase]:
             ],
             root=3, symptom=4, app="shop", code=None,
         ),
+        EvalCase(
+            "allergy broken with no complaint", "context_window_dropped_constraint",
+            conversation([
+                ("I'm allergic to shrimp, keep that in mind.", "Understood, no shrimp."),
+                ("A light starter?", "A tomato and basil bruschetta."),
+                ("A main course?", "Grilled vegetables with couscous."),
+                ("Something from the sea for tomorrow?", "Garlic shrimp pasta would be lovely."),
+            ], system=chef_prompt, window=1),
+            root=4, symptom=4, app="chef", code=("chef/agent.py", "history[-4:]"),
+        ),
         # Harder cases, written without tuning the judge to them.
         EvalCase(
             "hard: paraphrased pushback with no trigger phrase", "hallucinated_fact",

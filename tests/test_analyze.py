@@ -289,3 +289,42 @@ def test_python_api_returns_a_typed_report(write, store_uri, git_repo):
     assert report.symptom_turn == 4
     assert report.code_findings[0].path == "shop/tools.py"
     assert any("reading session" in line for line in lines)
+
+
+def test_a_reply_that_breaks_a_stated_allergy_is_caught_without_a_complaint(write, store_uri):
+    from agent.demo.builder import llm_span
+
+    allergy = "I'm allergic to peanuts, so keep that in mind."
+    write("allergy", [
+        chat_turn(allergy, "Noted, no peanuts.", children=[
+            llm_span([{"role": "user", "content": allergy}], "Noted, no peanuts.")]),
+        chat_turn("A snack idea?", "Try peanut-free granola bars.", children=[
+            llm_span([{"role": "user", "content": allergy}, {"role": "user", "content": "A snack idea?"}],
+                     "Try peanut-free granola bars.")]),
+        chat_turn("And for dinner?", "Chicken satay with peanut sauce!", children=[
+            llm_span([{"role": "user", "content": "And for dinner?"}], "Chicken satay with peanut sauce!")]),
+    ])
+
+    report = analyze_session("allergy", tracking_uri=store_uri, self_trace_uri=None)
+
+    assert [t.verdict for t in report.turns] == ["ok", "ok", "faulty"]
+    assert report.root_cause is not None
+    assert (report.root_cause.turn, report.root_cause.category) == (3, "context_window_dropped_constraint")
+    assert "offers 'peanut' although turn 1 excluded it" in report.root_cause.evidence[0].detail
+
+
+def test_a_diet_ignored_with_the_constraint_in_context_is_constraint_ignored(write, store_uri):
+    from agent.demo.builder import llm_span
+
+    diet = "I am vegetarian."
+    write("diet", [
+        chat_turn(diet, "Great, vegetarian it is."),
+        chat_turn("Lunch?", "How about a tuna salad?", children=[
+            llm_span([{"role": "user", "content": diet}, {"role": "user", "content": "Lunch?"}],
+                     "How about a tuna salad?")]),
+    ])
+
+    report = analyze_session("diet", tracking_uri=store_uri, self_trace_uri=None)
+
+    assert report.root_cause is not None
+    assert (report.root_cause.turn, report.root_cause.category) == (2, "constraint_ignored")
