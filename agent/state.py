@@ -68,9 +68,12 @@ class SessionSchema(BaseModel):
     overridden: bool = Field(default=False, description="the user named the keys")
 
     def summary(self) -> str:
-        if not self.entries:
-            return "no span carried the turn's input/output"
         parts = [f"{e.location.label()} (turns {_ranges(e.turns)})" for e in self.entries]
+        if self.unresolved_turns:
+            parts.append(
+                f"no span carried the input/output of turns {_ranges(self.unresolved_turns)} "
+                "(name the keys with --input-key/--output-key)"
+            )
         return "; ".join(parts)
 
 

@@ -328,3 +328,16 @@ def test_a_diet_ignored_with_the_constraint_in_context_is_constraint_ignored(wri
 
     assert report.root_cause is not None
     assert (report.root_cause.turn, report.root_cause.category) == (2, "constraint_ignored")
+
+
+def test_an_unwritable_self_trace_store_does_not_stop_the_analysis(write, store_uri, cli, tmp_path):
+    write("sess-1", plain_session())
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where a folder should be")
+
+    result = cli("analyze", "sess-1", "--tracking-uri", store_uri,
+                 "--trace-to", f"sqlite:///{blocker / 'traces.db'}")
+
+    assert result.exit_code == 0, result.stderr
+    assert "**Verdict: root cause at turn 2**" in result.stdout
+    assert "_turnback's own trace of this analysis: not traced: could not open" in result.stdout

@@ -176,3 +176,23 @@ def test_a_long_session_comes_back_complete_across_pages(write, store_uri, monke
     report = analyze_session("long", tracking_uri=store_uri, self_trace_uri=None)
 
     assert [t.user for t in report.turns] == [f"message {i}" for i in range(1, 31)]
+
+
+def test_turns_without_io_are_named_in_the_schema(write, store_uri):
+    write("s", [root(USER, REPLY), {"root": {"name": "opaque", "type": "CHAIN", "inputs": {}}}])
+
+    report = analyze_session("s", tracking_uri=store_uri, self_trace_uri=None)
+
+    assert "(turns 1)" in report.discovered_schema
+    assert "no span carried the input/output of turns 2 (name the keys with --input-key" in (
+        report.discovered_schema)
+
+
+def test_a_named_key_that_matches_nothing_is_a_one_line_error(write, store_uri, cli):
+    write("s", [root(USER, REPLY)])
+
+    result = cli("analyze", "s", "--tracking-uri", store_uri, "--input-key", "app.typo")
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "turnback: error: no span in session s has the attribute key app.typo")

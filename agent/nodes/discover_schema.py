@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AnalysisContext
 from agent.conventions import CONVENTIONS, custom_keys, read_keys
+from agent.errors import TurnbackError
 from agent.spans import HELPER_SPAN_TYPES, span_kind, walk_breadth_first
 from agent.state import AnalysisState, IOLocation, SchemaEntry, SessionSchema
 
@@ -20,6 +21,9 @@ def discover_schema(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> 
     locations = [
         locate_turn(t.data.spans, ctx.input_key, ctx.output_key) for t in traces
     ]
+    if (ctx.input_key or ctx.output_key) and not any(locations):
+        named = " / ".join(k for k in (ctx.input_key, ctx.output_key) if k)
+        raise TurnbackError(f"no span in session {state['session_id']} has the attribute key {named}")
     return {
         "raw_traces": traces,
         "io_locations": locations,
