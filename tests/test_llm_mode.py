@@ -223,3 +223,17 @@ def test_the_budget_applies_per_analysis_not_per_client(write, store_uri, openai
 
     assert [t.judged_by for t in first.turns + second.turns] == ["llm"] * 4
     assert any("LLM usage: 2 calls" in n for n in second.notes)
+
+
+def test_the_judge_sees_the_next_user_messages_even_without_a_set_phrase(write, store_uri, openai_stub):
+    write("sess-p", [
+        chat_turn("Is the Prado open on Mondays?", "Yes, it is open every day."),
+        chat_turn("We're at the door and it's shut. The sign says closed Mondays.", "Sorry about that."),
+    ])
+    openai_stub.default = verdicts({1: "hallucinated_fact"})
+
+    report = analyze_session("sess-p", tracking_uri=store_uri, llm=model(openai_stub), self_trace_uri=None)
+
+    first_prompt = judge_request(next(r for r in openai_stub.requests if turn_of(r) == 1))
+    assert "<next_user_messages>\nturn 2: We're at the door and it's shut." in first_prompt
+    assert report.root_cause is not None and report.root_cause.turn == 1

@@ -12,12 +12,12 @@ from agent.context import AnalysisContext
 from agent.llm import ChatModel, LLMError, ask_structured
 from agent.offline_judge import HARD_CATEGORIES, judge_offline
 from agent.prompts import fence, load_prompt
-from agent.signals import pushback_phrase
 from agent.state import AnalysisState, Category, Turn, TurnJudgement
 
 # Each LLM call sees the turn plus a short digest of the few turns before it, so the
 # cost of an analysis grows linearly with the session.
 DIGEST_TURNS = 3
+NEXT_TURNS = 3
 DIGEST_CHARS = 300
 FIELD_CHARS = 4000
 
@@ -63,7 +63,7 @@ def judge_with_llm(
         recorded_signals=fence(
             "recorded_signals", "\n".join(e.detail for e in offline.evidence) or "none"
         ),
-        later_pushback=fence("later_pushback", later_pushback(turns, turn)),
+        next_user_messages=fence("next_user_messages", next_user_messages(turns, turn)),
     )
     try:
         answer = ask_structured(llm, messages, TurnAssessment)
@@ -115,13 +115,11 @@ def turn_payload(turn: Turn) -> str:
     return _clip(json.dumps(data, default=str, indent=1), FIELD_CHARS * 3)
 
 
-def later_pushback(turns: list[Turn], turn: Turn) -> str:
-    said = [
-        f"turn {t.index}: {_clip(t.user, DIGEST_CHARS)}"
-        for t in turns[turn.index :]
-        if pushback_phrase(t.user)
-    ]
-    return "\n".join(said) or "none"
+def next_user_messages(turns: list[Turn], turn: Turn) -> str:
+    """The user's next few messages, verbatim: complaints need not use any set phrase."""
+    following = turns[turn.index : turn.index + NEXT_TURNS]
+    said = [f"turn {t.index}: {_clip(t.user, DIGEST_CHARS)}" for t in following]
+    return "\n".join(said) or "(this is the last turn)"
 
 
 def _clip(text: str | None, limit: int) -> str:
