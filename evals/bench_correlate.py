@@ -21,6 +21,7 @@ from pathlib import Path
 from agent.nodes.correlate_codebase import rank, scan_file, targets_for
 from agent.repo_files import candidate_files, read_text
 from agent.state import RootCause, SpanError, ToolCall, Turn
+from evals.apps import SHOP
 
 REPEATS = 3
 FILLER = '''import logging
@@ -46,17 +47,7 @@ class Model{n}:
     def describe(self):
         return f"model {{self.name}} in module {n}"
 '''
-CULPRIT = '''import mlflow
-
-
-@mlflow.trace(span_type="TOOL")
-def update_address(order_id, address):
-    try:
-        address_service.update(order_id, address)
-    except Exception:
-        pass
-    return {"ok": True}
-'''
+CULPRIT = SHOP["shop/tools.py"]  # a tool that swallows its error: what the search must find
 
 
 def make_repo(root: Path, files: int) -> Path:
