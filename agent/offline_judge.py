@@ -56,7 +56,10 @@ def _judge_alone(turn: Turn) -> TurnJudgement:
     elif failed:
         judgement.verdict = "unclear"
         judgement.category = "tool_failure"
-        judgement.reasons.append("a step failed and the reply acknowledges it")
+        judgement.reasons.append(
+            "a step failed and the reply acknowledges it" if turn.assistant
+            else "a step failed and the turn recorded no reply"
+        )
 
     for record in turn.assessments:
         polarity, how = assessment_polarity(record)

@@ -341,3 +341,13 @@ def test_an_unwritable_self_trace_store_does_not_stop_the_analysis(write, store_
     assert result.exit_code == 0, result.stderr
     assert "**Verdict: root cause at turn 2**" in result.stdout
     assert "_turnback's own trace of this analysis: not traced: could not open" in result.stdout
+
+
+def test_a_failed_step_without_a_reply_says_so(write, store_uri):
+    write("quiet", [chat_turn("Refund order 9", None, children=[
+        tool_span("refund", {"order_id": 9}, None, error="refund service down")])])
+
+    report = analyze_session("quiet", tracking_uri=store_uri, self_trace_uri=None)
+
+    assert report.turns[0].verdict == "unclear"
+    assert report.turns[0].reasons == ["a step failed and the turn recorded no reply"]
