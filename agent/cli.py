@@ -215,10 +215,7 @@ def _run_flagged(
     """Analyze each flagged session: one report per session plus an index."""
     from agent.render import index_entries, index_to_markdown, report_file_name, to_json, to_markdown
 
-    def progress(line: str) -> None:
-        if not quiet:
-            click.echo(f"turnback: {line}", err=True)
-
+    progress = _progress_printer(quiet)
     try:
         flagged = [s for s in _list_sessions(options["tracking_uri"], options["experiment_id"],
                                              options["experiment_name"]) if s.flagged]
@@ -253,10 +250,7 @@ def _run(
 
     quiet_mlflow_http()
 
-    def progress(line: str) -> None:
-        if not quiet:
-            click.echo(f"turnback: {line}", err=True)
-
+    progress = _progress_printer(quiet)
     try:
         report = job(progress)
     except TurnbackError as exc:
@@ -283,6 +277,16 @@ def _run(
         progress(f"own trace: {report.self_trace}")
     if fail_on_fault and report.root_cause is not None:
         sys.exit(EXIT_FAULT)
+
+
+def _progress_printer(quiet: bool) -> Progress:
+    """Progress lines go to stderr, never into the report; --quiet drops them."""
+
+    def progress(line: str) -> None:
+        if not quiet:
+            click.echo(f"turnback: {line}", err=True)
+
+    return progress
 
 
 def _repo_from_cwd() -> Path | None:

@@ -35,21 +35,24 @@ def explain_dispute(turns: list[Turn], source: Turn, complaint: Turn) -> Explana
 
     for turn in reversed(turns[: source.index]):  # the source turn, then earlier ones
         for step in turn.tools:
-            recorded = content_words(flat_text(step.result, keys=True))
-            if step.kind in ("parser", "memory") and disputed & recorded:
-                if step.kind == "parser":
-                    return Explanation(
-                        "input_misparsed",
-                        f"parser step '{step.name}' at turn {turn.index} produced the disputed value "
-                        f"({flat_text(step.result, keys=True)[:120]})",
-                        turn.index,
-                    )
+            if step.kind == "tool":
+                continue
+            recorded = flat_text(step.result, keys=True)
+            if not disputed & content_words(recorded):
+                continue
+            if step.kind == "parser":
                 return Explanation(
-                    "state_corruption",
-                    f"state step '{step.name}' at turn {turn.index} stored the disputed value "
-                    f"({flat_text(step.result, keys=True)[:120]}) that later turns relied on",
+                    "input_misparsed",
+                    f"parser step '{step.name}' at turn {turn.index} produced the disputed value "
+                    f"({recorded[:120]})",
                     turn.index,
                 )
+            return Explanation(
+                "state_corruption",
+                f"state step '{step.name}' at turn {turn.index} stored the disputed value "
+                f"({recorded[:120]}) that later turns relied on",
+                turn.index,
+            )
 
     stale = [
         (doc, why) for r in source.retrievals for doc in r.documents

@@ -91,8 +91,13 @@ class OpenAIChatModel:
         )
         self.model = model
         self.usage = Usage(max_calls=max_calls)
-        self._attempts = attempts
-        self._backoff = backoff_seconds
+        self._create_with_retries = retry(
+            retry=retry_if_exception(_is_transient),
+            stop=stop_after_attempt(attempts),
+            wait=wait_exponential(multiplier=backoff_seconds, max=20),
+            before_sleep=self._note_retry,
+            reraise=True,
+        )(self._create)
 
     def complete(self, messages: list[dict[str, str]]) -> str:
         """One chat completion, traced as a span of turnback's own run (if tracing is on)."""
@@ -105,20 +110,13 @@ class OpenAIChatModel:
             span.set_outputs(reply)
         return reply
 
-    def _complete_with_retries(self, messages: list[dict[str, str]]) -> str:
-        def note_retry(state: object) -> None:
-            exc = state.outcome.exception()  # type: ignore[attr-defined]
-            self.usage.events.append(f"retried an LLM call after {type(exc).__name__}")
+    def _note_retry(self, state: object) -> None:
+        exc = state.outcome.exception()  # type: ignore[attr-defined]
+        self.usage.events.append(f"retried an LLM call after {type(exc).__name__}")
 
-        call = retry(
-            retry=retry_if_exception(_is_transient),
-            stop=stop_after_attempt(self._attempts),
-            wait=wait_exponential(multiplier=self._backoff, max=20),
-            before_sleep=note_retry,
-            reraise=True,
-        )(self._create)
+    def _complete_with_retries(self, messages: list[dict[str, str]]) -> str:
         try:
-            return call(messages)
+            return self._create_with_retries(messages)
         except Exception as exc:
             raise LLMError(f"LLM call failed: {type(exc).__name__}: {str(exc)[:200]}") from exc
 

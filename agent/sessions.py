@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from agent.nodes.reconstruct_conversation import read_assessments
+from agent.nodes.reconstruct_conversation import read_assessments, state_name
 from agent.signals import assessment_polarity
 from agent.state import SessionSummary
 from agent.store import SESSION_KEY, SessionStore
@@ -36,7 +36,7 @@ def summarize(
     times = [t.info.request_time for t in traces]
     errors = sum(
         1 for t in traces
-        if t.info.trace_id in failed_spans or str(getattr(t.info.state, "value", t.info.state)) == "ERROR"
+        if t.info.trace_id in failed_spans or state_name(t.info.state) == "ERROR"
     )
     failing = [
         record.name

@@ -62,7 +62,7 @@ def build_turn(
         index=index,
         trace_id=trace.info.trace_id,
         timestamp_ms=trace.info.request_time,
-        state=_state_name(trace.info.state),
+        state=state_name(trace.info.state),
         user=user,
         assistant=assistant,
         io_location=location,
@@ -205,7 +205,8 @@ def read_assessments(trace: Any, turn: int) -> list[AssessmentRecord]:
     return records
 
 
-def _state_name(state: Any) -> str:
+def state_name(state: Any) -> str:
+    """A trace state (enum or string) as its name: OK, ERROR, IN_PROGRESS."""
     return str(getattr(state, "value", state))
 
 
