@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.state import Report, SessionSummary
+from agent.state import Report, RootCause, SessionSummary
 
 CELL_CHARS = 90
 TEXT_CHARS = 400
@@ -50,7 +50,20 @@ def _verdict(report: Report) -> list[str]:
         "",
         _clip(root.explanation, TEXT_CHARS * 2),
         "",
+        *_alternatives(root),
     ]
+
+
+def _alternatives(root: RootCause) -> list[str]:
+    """The runners-up with their scores, so a reader can weigh the verdict."""
+    if not root.alternatives:
+        return []
+    lines = [f"Also considered (score; the root scored {root.score:g}):", ""]
+    lines += [
+        f"- turn {a.turn} · `{a.category}` · {a.severity} · {a.score:g}: {_clip(a.why, TEXT_CHARS)}"
+        for a in root.alternatives
+    ]
+    return [*lines, ""]
 
 
 def _facts(report: Report) -> list[str]:

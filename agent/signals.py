@@ -83,6 +83,16 @@ def content_words(text: str | None) -> set[str]:
     return {w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:/-]\d+)*")
+
+
+def tokens(text: str | None) -> set[str]:
+    """Content words plus numbers (amounts, dates, identifiers): what a value is made of."""
+    if not text:
+        return set()
+    return content_words(text) | set(NUMBER.findall(text))
+
+
 REFERS_BACK = re.compile(
     r"\b(i (told|said|mentioned|already)|as i said|at the (start|beginning)|remember|earlier"
     r"|you forgot|i asked for)\b",

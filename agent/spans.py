@@ -7,13 +7,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from agent.conventions import maybe_json
+
 # Spans that act for the turn but never carry the user's message themselves.
 HELPER_SPAN_TYPES = {"TOOL", "RETRIEVER", "EMBEDDING", "RERANKER", "PARSER", "MEMORY"}
 TOOL_KINDS = {"TOOL"}
 RETRIEVER_KINDS = {"RETRIEVER"}
 LLM_KINDS = {"LLM", "CHAT_MODEL"}
 MEMORY_NAME = re.compile(r"memory|profile|remember|save_state|update_state|store_fact|set_state", re.I)
-PARSER_NAME = re.compile(r"pars|extract|classif|intent|slot|normali[sz]e", re.I)
+PARSER_NAME = re.compile(r"pars|extract|classif|normali[sz]e", re.I)
 
 
 def step_kind(span: Any) -> str | None:
@@ -24,6 +26,36 @@ def step_kind(span: Any) -> str | None:
     if kind == "PARSER" or (kind not in LLM_KINDS and PARSER_NAME.search(span.name or "")):
         return "parser"
     return None
+
+
+FINISH_REASON_KEYS = ("gen_ai.response.finish_reasons", "gen_ai.response.finish_reason",
+                      "llm.finish_reason", "finish_reason", "stop_reason")
+
+
+def finish_reason(span: Any) -> str | None:
+    """Why the model stopped, from OTel GenAI / OpenInference attributes or a chat
+    completion-shaped output (OpenAI `finish_reason`, Anthropic `stop_reason`)."""
+    attrs = span.attributes or {}
+    for key in FINISH_REASON_KEYS:
+        if attrs.get(key):
+            return _first_reason(attrs[key])
+    outputs = maybe_json(span.outputs)
+    if isinstance(outputs, dict):
+        choices = outputs.get("choices")
+        first = choices[0] if isinstance(choices, list) and choices else None
+        if isinstance(first, dict) and first.get("finish_reason"):
+            return str(first["finish_reason"])
+        for key in ("finish_reason", "stop_reason"):
+            if outputs.get(key):
+                return _first_reason(outputs[key])
+    return None
+
+
+def _first_reason(value: Any) -> str:
+    value = maybe_json(value)
+    if isinstance(value, list):
+        return str(value[0]) if value else ""
+    return str(value)
 
 
 def span_kind(span: Any) -> str:

@@ -29,7 +29,12 @@ Category = Literal[
     "repetition",
     "disputed_by_user",
     "failing_assessment",
+    "reply_truncated",
+    "tool_loop",
+    "silent_fallback",
+    "malformed_tool_call",
 ]
+Severity = Literal["strong", "weak"]
 
 
 # --- schema discovery -------------------------------------------------------------
@@ -102,6 +107,9 @@ class SpanError(BaseModel):
     span_name: str
     message: str
     exception_type: str | None = None
+    handled: bool = Field(
+        default=False, description="an exception event inside a span that still ended OK"
+    )
 
 
 class ToolCall(BaseModel):
@@ -138,6 +146,7 @@ class LLMCall(BaseModel):
     earlier_turns_present: list[int] = Field(
         default=[], description="indexes of earlier turns whose user text was in the messages sent"
     )
+    finish_reason: str | None = Field(default=None, description="why generation stopped, e.g. length")
 
 
 class AssessmentRecord(BaseModel):
@@ -159,6 +168,10 @@ class Turn(BaseModel):
     timestamp_ms: int
     state: str
     user: str | None = None
+    user_authored: bool = Field(
+        default=True,
+        description="False when the input is another agent's message handed on, not a person's",
+    )
     assistant: str | None = None
     io_location: IOLocation | None = None
     span_names: list[str] = []
@@ -190,6 +203,47 @@ class TurnJudgement(BaseModel):
     judged_by: Literal["offline", "llm", "offline_fallback"] = "offline"
 
 
+# --- the causal engine: candidates, symptoms, links ----------------------------------
+
+
+class Candidate(BaseModel):
+    """A fault a detector found at one turn, before ranking decides the root."""
+
+    turn: int
+    category: Category
+    severity: Severity = Field(description="strong: recorded fact (error, truncation, lost context); "
+                               "weak: a text-only signal")
+    detector: str
+    detail: str
+    span_id: str | None = None
+    values: list[str] = Field(default=[], description="content this fault put into the conversation")
+    code_hints: list[str] = Field(
+        default=[], description="strings the code behind this fault likely contains (a setting, a "
+        "key, an error's identifiers), for code correlation"
+    )
+
+
+class Symptom(BaseModel):
+    """Where a failure is observed."""
+
+    turn: int
+    kind: str = Field(description="user_dissatisfied, abandonment, repeated_request, failing_assessment, "
+                      "errored_turn")
+    detail: str
+    strength: float = Field(description="0..1, how sure the observation is")
+    disputed: list[str] = Field(default=[], description="values or claims the user contradicts")
+
+
+class Alternative(BaseModel):
+    """A ranked root-cause candidate, so a reader can see the runner-up."""
+
+    turn: int
+    category: Category
+    severity: Severity
+    score: float
+    why: str
+
+
 class RootCause(BaseModel):
     turn: int
     trace_id: str
@@ -197,6 +251,10 @@ class RootCause(BaseModel):
     explanation: str
     confidence: Literal["high", "medium", "low"]
     evidence: list[Evidence] = []
+    score: float = 0.0
+    alternatives: list[Alternative] = Field(
+        default=[], description="the next-best candidates, best first, with their scores"
+    )
 
 
 # --- code correlation and recommendations --------------------------------------------
@@ -302,7 +360,11 @@ class AnalysisState(TypedDict, total=False):
     session_assessments: list[AssessmentRecord]
     scorer_errors: list[AssessmentRecord]
     judgements: list[TurnJudgement]
+    candidates: list[Candidate]
+    """Every fault the detectors (and the LLM judge) found, before ranking."""
     root_cause: RootCause | None
+    root_candidate: Candidate | None
+    """The ranked candidate behind root_cause, with its hints for code correlation."""
     symptom_turn: int | None
     evidence_chain: list[Evidence]
     code_correlation: CodeCorrelation

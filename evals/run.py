@@ -1,6 +1,12 @@
 """Run turnback on the labelled eval sessions and print how often it is right.
 
-    python -m evals.run [--offline] [--case SUBSTRING]
+    python -m evals.run [--offline] [--split dev|test|all] [--case SUBSTRING]
+
+Two splits, always reported apart:
+- `dev`: `evals/cases.py` (written with the first engine) and `evals/sets/*_dev.py`;
+  the engine may be tuned on these.
+- `test`: `evals/sets/*_locked.py`, written by a separate process that never read the
+  engine's code, from the list of fault classes alone. Never tune on them.
 
 Figures: root-turn accuracy and symptom-turn accuracy on faulty sessions, category
 accuracy, false blame on healthy sessions, code-location hit rate (the labelled line
@@ -11,6 +17,8 @@ among the top 3 findings), and LLM tokens per session when an endpoint is config
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -25,7 +33,29 @@ from agent.llm import OpenAIChatModel
 from agent.state import Report
 from agent.store import quiet_mlflow_http
 from evals.apps import APPS
-from evals.cases import EvalCase, cases
+from evals.cases import EvalCase
+
+SPLITS = {
+    "dev": ["evals.cases", "evals.sets.dialogue_dev", "evals.sets.structural_dev"],
+    "test": ["evals.sets.dialogue_locked", "evals.sets.structural_locked"],
+}
+
+
+def split_cases(split: str) -> list[EvalCase]:
+    """Every case of a split, each module's cases in its own order."""
+    selected: list[EvalCase] = []
+    for name in SPLITS[split]:
+        module = importlib.import_module(name)
+        selected.extend(module.cases())
+    return selected
+
+
+def all_apps() -> dict[str, dict[str, str]]:
+    apps = dict(APPS)
+    for name in (m for modules in SPLITS.values() for m in modules if m.startswith("evals.sets.")):
+        if importlib.util.find_spec(name) is not None:
+            apps.update(importlib.import_module(name).APPS)
+    return apps
 
 TOP_FINDINGS = 3
 
@@ -65,7 +95,7 @@ class Outcome:
 def write_apps(root: Path) -> dict[str, Path]:
     repos = {"demo": root / "demo"}
     shutil.copytree(APP_DIR, repos["demo"], ignore=shutil.ignore_patterns("__pycache__"))
-    for name, files in APPS.items():
+    for name, files in all_apps().items():
         repos[name] = root / name
         for rel, content in files.items():
             (repos[name] / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -140,6 +170,16 @@ def print_results(outcomes: list[Outcome]) -> None:
     for category, hits in sorted(by_category.items()):
         print(f"| {category} | {share(hits)} |")
 
+    by_class: dict[str, list[bool]] = defaultdict(list)
+    for o in outcomes:
+        for tag in o.case.tags:
+            if tag.startswith("class-") or tag in ("hard",):
+                by_class[tag].append(o.root_ok if o.case.category else o.predicted_root is None)
+    if by_class:
+        print("\n| class | right (root turn, or healthy unblamed) |\n|---|---|")
+        for tag, hits in sorted(by_class.items()):
+            print(f"| {tag} | {share(hits)} |")
+
     code = [o.code_ok for o in faulty if o.code_ok is not None]
     print()
     print(f"root-turn accuracy:      {share([o.root_ok for o in faulty])}")
@@ -154,10 +194,14 @@ def print_results(outcomes: list[Outcome]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offline", action="store_true", help="never call an LLM")
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="all",
+                        help="which labelled split to score (default: both, reported apart)")
     parser.add_argument("--case", help="only cases whose name contains this")
     args = parser.parse_args()
-    selected = [c for c in cases() if not args.case or args.case in c.name]
-    print_results(run(selected, args.offline))
+    for split in ["dev", "test"] if args.split == "all" else [args.split]:
+        selected = [c for c in split_cases(split) if not args.case or args.case in c.name]
+        print(f"\n## split: {split}\n")
+        print_results(run(selected, args.offline))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ checked against went through MLflow's real tracing and storage path.
 A turn spec is a dict: `root` (a span spec), optional `assessments`. A span spec has
 `name`, and optionally `type`, `inputs`, `outputs`, `attributes`, `error` (a message:
 status ERROR plus an `exception` event), `error_type`, `raise` (raise the error out of
-the span, failing the trace) and `children`.
+the span, failing the trace), `events` (a list of `{"name", "attributes"}` recorded without
+changing the span's status, e.g. an `exception` event inside a span that ended OK) and
+`children`.
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ def _write_span(
             _write_span(child, session_id, holder)
         if "outputs" in spec:
             span.set_outputs(spec["outputs"])
+        for event in spec.get("events", []):
+            span.add_event(SpanEvent(event["name"], attributes=event.get("attributes", {})))
         if spec.get("error"):
             span.add_event(
                 SpanEvent(

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agent.context import AnalysisContext
 from agent.repo_files import candidate_files, read_text
-from agent.state import AnalysisState, CodeCorrelation, CodeFinding, RootCause, Turn
+from agent.state import AnalysisState, Candidate, CodeCorrelation, CodeFinding, RootCause, Turn
 
 MAX_FINDINGS = 20
 MAX_PER_KIND = 4
 PROMPT_PROBE_CHARS = 40
 FAILING_SPAN_BONUS = 10
+CULPRIT_BONUS = 15
+SWALLOWING_CATEGORIES = {"silent_fallback", "tool_failure_reported_as_success"}
 GENERIC_SPAN_NAMES = {"chat", "llm", "root", "span", "request", "handler", "invoke", "run", "call"}
 
 SESSION_ID = re.compile(
@@ -36,7 +38,7 @@ SUCCESS_RETURN = re.compile(
 
 # How much each kind of finding explains a given root-cause category.
 RELEVANCE = {
-    "swallowed_error": 100, "error_origin": 85, "span_function": 70, "prompt_text": 55,
+    "swallowed_error": 100, "evidence_match": 90, "error_origin": 85, "span_function": 70, "prompt_text": 55,
     "data_source": 50, "history_window": 45, "memory_state": 35, "session_id": 30,
 }
 CATEGORY_BOOST = {
@@ -60,6 +62,10 @@ class Targets:
     """search probe (the message's start) -> the full recorded message"""
     prompt_probes: list[str]
     data_sources: set[str]
+    hints: list[str] = field(default_factory=list)
+    """strings the root candidate says its code contains (a setting, a key, an identifier)"""
+    culprit: str | None = None
+    """the name of the span the root candidate was found on"""
 
 
 def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
@@ -76,7 +82,7 @@ def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) 
         }
     files = candidate_files(ctx.repo)
     ctx.progress(f"searching {len(files)} files in {ctx.repo} for the code behind turn {root.turn}")
-    targets = targets_for(state["turns"][root.turn - 1])
+    targets = targets_for(state["turns"][root.turn - 1], state.get("root_candidate"))
     findings: list[CodeFinding] = []
     for rel in files:
         text = read_text(ctx.repo / rel)
@@ -92,14 +98,17 @@ def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) 
     }
 
 
-def targets_for(turn: Turn) -> Targets:
+def targets_for(turn: Turn, candidate: Candidate | None = None) -> Targets:
     failing = {e.span_name for e in turn.errors} | {t.name for t in turn.tools if t.error}
     names = {n for n in turn.span_names if n.lower() not in GENERIC_SPAN_NAMES and _identifier(n)}
     probes = []
     for call in turn.llm_calls:
         if call.system_prompt:
             probes.extend(_probes(call.system_prompt))
-    sources = {d for r in turn.retrievals for doc in r.documents for d in (doc.doc_id, doc.uri) if d}
+    sources = {
+        probe for r in turn.retrievals for doc in r.documents for d in (doc.doc_id, doc.uri) if d
+        for probe in _source_probes(d)
+    }
     return Targets(
         failing_spans={n for n in failing if _identifier(n)},
         span_names=names,
@@ -108,7 +117,15 @@ def targets_for(turn: Turn) -> Targets:
         },
         prompt_probes=list(dict.fromkeys(probes)),
         data_sources=sources,
+        hints=[h for h in (candidate.code_hints if candidate else []) if len(h) >= 3],
+        culprit=_span_name(turn, candidate.span_id) if candidate and candidate.span_id else None,
     )
+
+
+def _span_name(turn: Turn, span_id: str) -> str | None:
+    steps = [*turn.tools, *turn.retrievals, *turn.llm_calls, *turn.errors]
+    return next((getattr(s, "name", None) or getattr(s, "span_name", None)
+                 for s in steps if s.span_id == span_id), None)
 
 
 def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[CodeFinding]:
@@ -143,6 +160,19 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                     f"span '{name}' of turn {root.turn}: an error here is turned into a success",
                     f"{except_line.strip()} … {returned.strip()}",
                 )
+    culprit_body = _function_body(lines, targets.culprit) if (targets.culprit or "\0") in text else range(0)
+    for hint in (h for h in targets.hints if h in text):
+        for i, line in enumerate(lines, 1):
+            if hint in line:
+                inside = i in culprit_body
+                where = f", inside '{targets.culprit}'" if inside else ""
+                add(i, "evidence_match", f"names '{hint}' from the fault at turn {root.turn}{where}",
+                    bonus=CULPRIT_BONUS if inside else 0)
+    if root.category in SWALLOWING_CATEGORIES:
+        for j in culprit_body:
+            if EXCEPT.match(lines[j - 1]) and not _reraises(lines, j):
+                add(j, "swallowed_error",
+                    f"span '{targets.culprit}' of turn {root.turn}: the error is caught here and not raised")
     messages = {probe: full for probe, full in targets.error_messages.items() if probe in text}
     probes = [p for p in targets.prompt_probes if p in text]
     sources = [s for s in targets.data_sources if s in text]
@@ -166,18 +196,47 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
     return found
 
 
-def swallowed_errors(lines: list[str], def_line: int) -> list[tuple[int, str, str]]:
-    """`except` blocks inside the function at `def_line` that return success or pass."""
+def _function_body(lines: list[str], name: str | None) -> range:
+    """Line numbers (1-based) of the function `name` defines."""
+    if not name:
+        return range(0)
+    definition = re.compile(rf"^\s*(async\s+def|def)\s+{re.escape(name)}\b")
+    start = next((i for i, line in enumerate(lines, 1) if definition.match(line)), None)
+    return range(0) if start is None else _body_from(lines, start)
+
+
+def _body_from(lines: list[str], def_line: int) -> range:
+    """The lines of the block that starts at `def_line`, by indentation."""
     indent = _indent(lines[def_line - 1])
-    hits = []
+    end = def_line
     for j in range(def_line, len(lines)):
         line = lines[j]
         if line.strip() and _indent(line) <= indent and not line.lstrip().startswith(("#", ")")):
             break
+        end = j + 1
+    return range(def_line, end + 1)
+
+
+def _reraises(lines: list[str], except_line: int) -> bool:
+    """Whether the `except` block at `except_line` raises again."""
+    indent = _indent(lines[except_line - 1])
+    for line in lines[except_line:]:
+        if line.strip() and _indent(line) <= indent:
+            return False
+        if re.match(r"\s*raise\b", line):
+            return True
+    return False
+
+
+def swallowed_errors(lines: list[str], def_line: int) -> list[tuple[int, str, str]]:
+    """`except` blocks inside the function at `def_line` that return success or pass."""
+    hits = []
+    for j in _body_from(lines, def_line)[1:]:
+        line = lines[j - 1]
         if EXCEPT.match(line):
-            for k in range(j + 1, min(j + 6, len(lines))):
+            for k in range(j, min(j + 5, len(lines))):
                 if SUCCESS_RETURN.match(lines[k]):
-                    hits.append((j + 1, line, lines[k]))
+                    hits.append((j, line, lines[k]))
                     break
     return hits
 
@@ -206,6 +265,14 @@ def _probes(prompt: str) -> list[str]:
         if len(chunk) >= 20:
             probes.append(chunk)
     return probes
+
+
+def _source_probes(source: str) -> list[str]:
+    """A document's id or URI, and its file name: a loader names `pricing_2022.md`, not
+    `s3://bucket/docs/pricing_2022.md`."""
+    name = re.split(r"[/\\]", source.split("?")[0].split("#")[0])[-1]
+    looks_like_file = bool(re.fullmatch(r"[\w.-]+\.\w{1,5}", name)) and len(name) >= 6
+    return [source, name] if looks_like_file and name != source else [source]
 
 
 def _identifier(name: str) -> bool:

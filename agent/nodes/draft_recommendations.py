@@ -85,6 +85,32 @@ PLAYBOOK: dict[str, tuple[str, str, str]] = {
         "how the latest message reaches the model at {where}.",
         "Add a code scorer that flags near-identical consecutive replies.",
     ),
+    "reply_truncated": (
+        "Stop replies from being cut off at the length limit",
+        "The model stopped at its output limit, set at {where}, and the partial reply was sent "
+        "as if complete. Raise the limit for this kind of answer, or check `finish_reason` and "
+        "continue or summarise when it is `length`.",
+        "Add a code scorer that flags traces whose LLM span finished with reason `length`.",
+    ),
+    "tool_loop": (
+        "Break the tool-call loop",
+        "The same tool was called with the same arguments again and again; {where} invites the "
+        "repeat. Cap identical calls per turn and return an explicit 'no result' the model can act on.",
+        "Add a code scorer that counts identical tool calls per trace.",
+    ),
+    "silent_fallback": (
+        "Do not present a fallback value as a real result",
+        "An error is caught at {where} and a default is returned as if the call had succeeded. "
+        "Mark the result as a fallback and let the reply say the value is unavailable.",
+        "Add a test that makes the call fail and checks that the reply says so; alert on "
+        "`exception` events inside spans that end OK.",
+    ),
+    "malformed_tool_call": (
+        "Validate tool calls before sending them",
+        "A tool or hand-off was called without a field it needs, at {where}. Make the field "
+        "required in the tool schema and validate arguments before the call.",
+        "Add a test that replays the recorded call and expects a validation error.",
+    ),
 }
 DEFAULT_PLAY = (
     "Correct the behaviour behind the faulty turn",

@@ -12,7 +12,7 @@ from agent.context import AnalysisContext
 from agent.llm import ChatModel, LLMError, ask_structured
 from agent.offline_judge import HARD_CATEGORIES, judge_offline
 from agent.prompts import fence, load_prompt
-from agent.state import AnalysisState, Category, Turn, TurnJudgement
+from agent.state import AnalysisState, Candidate, Category, Turn, TurnJudgement
 
 # Each LLM call sees the turn plus a short digest of the few turns before it, so the
 # cost of an analysis grows linearly with the session.
@@ -33,7 +33,7 @@ class TurnAssessment(BaseModel):
 def judge_turns(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
     ctx = runtime.context
     turns = state["turns"]
-    judgements = judge_offline(turns)
+    judgements, candidates = judge_offline(turns)
     notes = list(state.get("notes", []))
     if ctx.llm is not None:
         fallbacks = 0
@@ -42,6 +42,10 @@ def judge_turns(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict
             merged = judge_with_llm(ctx.llm, turns, turn, offline)
             fallbacks += merged.judged_by == "offline_fallback"
             judgements[turn.index - 1] = merged
+            if merged.judged_by == "llm" and merged.verdict == "faulty" and offline.verdict != "faulty":
+                candidates.append(Candidate(
+                    turn=turn.index, category=merged.category or "hallucinated_fact", severity="weak",
+                    detector="llm_judge", detail=merged.reasons[0] if merged.reasons else "judged faulty"))
         if fallbacks:
             notes.append(
                 f"{fallbacks} turn(s) fell back to their offline verdict after LLM failures"
@@ -49,7 +53,7 @@ def judge_turns(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict
         notes.extend(dict.fromkeys(ctx.llm.usage.events))
     faulty = sum(j.verdict == "faulty" for j in judgements)
     ctx.progress(f"judged {len(turns)} turns: {faulty} faulty")
-    return {"judgements": judgements, "notes": notes}
+    return {"judgements": judgements, "candidates": candidates, "notes": notes}
 
 
 def judge_with_llm(

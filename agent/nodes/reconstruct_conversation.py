@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AnalysisContext
 from agent.conventions import CONVENTIONS, is_message_list, maybe_json, message_role, message_text, read_keys
-from agent.spans import LLM_KINDS, RETRIEVER_KINDS, TOOL_KINDS, span_kind, step_kind
+from agent.spans import LLM_KINDS, RETRIEVER_KINDS, TOOL_KINDS, finish_reason, span_kind, step_kind
 from agent.state import (
     AnalysisState,
     AssessmentRecord,
@@ -39,6 +39,8 @@ def reconstruct_conversation(
     said_before: dict[str, int] = {}
     for index, (trace, location) in enumerate(zip(traces, state["io_locations"], strict=True), 1):
         turn = build_turn(index, trace, location, said_before)
+        if turns and handed_on(turns[-1].assistant, turn.user):
+            turn.user_authored = False
         for record in read_assessments(trace, index):
             if record.error:
                 scorer_errors.append(record)
@@ -82,9 +84,20 @@ def build_turn(
             turn.retrievals.append(retrieval(span))
         elif kind in LLM_KINDS:
             turn.llm_calls.append(llm_call(span, said_before))
+        elif finish_reason(span):  # an agent span that reports its model's stop reason
+            turn.llm_calls.append(LLMCall(span_id=span.span_id, name=span.name,
+                                          finish_reason=finish_reason(span)))
     if user:
         said_before.setdefault(user.strip()[:CONTEXT_PROBE_CHARS], index)
     return turn
+
+
+def handed_on(previous_reply: str | None, user: str | None) -> bool:
+    """The input is the previous turn's output passed on (an agent hand-off in a
+    multi-agent log), so it is not text a person wrote."""
+    if not previous_reply or not user:
+        return False
+    return " ".join(previous_reply.split()) == " ".join(user.split())
 
 
 def read_turn_io(spans: list[Any], location: IOLocation | None) -> tuple[str | None, str | None]:
@@ -114,12 +127,13 @@ def span_error(span: Any) -> SpanError | None:
         span_name=span.name,
         message=str(message),
         exception_type=attrs.get("exception.type"),
+        handled=not is_error,
     )
 
 
 def tool_call(span: Any, error: SpanError | None, kind: str = "tool") -> ToolCall:
     result = maybe_json(span.outputs)
-    message = error.message if error else _error_in_result(result)
+    message = error.message if error and not error.handled else _error_in_result(result)
     return ToolCall(
         span_id=span.span_id, name=span.name, kind=kind, arguments=maybe_json(span.inputs),
         result=result, error=message,
@@ -174,7 +188,7 @@ def llm_call(span: Any, said_before: dict[str, int]) -> LLMCall:
     present = sorted(said_before[text] for text in sent if text in said_before)
     return LLMCall(
         span_id=span.span_id, name=span.name, model=_str_or_none(model), system_prompt=system,
-        message_count=len(messages), earlier_turns_present=present,
+        message_count=len(messages), earlier_turns_present=present, finish_reason=finish_reason(span),
     )
 
 

@@ -1,0 +1,397 @@
+"""Layer 1: candidate faults, each from one kind of recorded fact.
+
+A detector is a pure function over the reconstructed turns that returns `Candidate`s.
+Strong candidates rest on something the app recorded about itself (a failed span, a
+truncated generation, a repeated identical tool call, an exception it swallowed); weak
+ones rest on text alone and never become the root without a symptom that links to them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from agent.dispute import outdated_reason
+from agent.signals import (
+    acknowledges_failure,
+    assessment_category,
+    assessment_polarity,
+    content_words,
+    flat_text,
+    stated_constraints,
+    violated_constraint,
+)
+from agent.state import Candidate, Category, RetrievedDocument, Severity, ToolCall, Turn
+
+TRUNCATED = {"length", "max_tokens", "max_output_tokens", "model_length", "token_limit"}
+# Calls with the same tool and arguments in a row (within a turn or in consecutive turns)
+# that make a loop rather than a retry.
+LOOP_CALLS = 3
+# Wording of a validation failure: the call itself was malformed, not the service.
+MISSING_FIELD = re.compile(r"\b(missing|required|must be provided|is not set|validation)\b", re.I)
+# Keys an app sets on a result it made up after a failure.
+FALLBACK_KEYS = {"fallback", "is_fallback", "used_fallback", "default_used", "from_cache", "degraded",
+                 "stale", "cached_fallback"}
+FALLBACK_VALUES = {"fallback", "default", "cache", "cached", "stale"}
+# A change of a stored value the user asked for ("actually make it 4") is not corruption.
+DELIBERATE_CHANGE = re.compile(
+    r"\b(actually|instead|change|changed|update|correct(ion)?|make it|rather|switch|not \w+ but)\b", re.I
+)
+YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+SHINGLE_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
+VERSION = re.compile(r"(?:\bv|\bversion[ _:=-]*)(\d{1,3})\b", re.I)
+NEAR_DUPLICATE = 0.85
+MINHASH_KEYS = 4
+
+
+LENGTH_SETTINGS = ["max_tokens", "max_output_tokens", "max_completion_tokens", "max_new_tokens",
+                   "num_predict", "maxOutputTokens", "max_length"]
+QUOTED = re.compile(r"""['"`]([\w.\-/]{3,60})['"`]""")
+URL_PATH = re.compile(r"https?://[^/\s]+(/[\w./\-]{3,80})")
+FILE_NAME = re.compile(r"\b[\w\-]+\.(?:json|ya?ml|csv|md|txt|pdf|html|xml|toml|ini|sql|py)\b")
+
+
+def error_hints(message: str, exception_type: str | None = None) -> list[str]:
+    """Identifiers an error message names: quoted keys, URL paths, file names, its type."""
+    hints = [*QUOTED.findall(message), *URL_PATH.findall(message), *FILE_NAME.findall(message)]
+    if exception_type and exception_type not in ("Exception", "RuntimeError", "Error"):
+        hints.append(exception_type.rsplit(".", 1)[-1])
+    return list(dict.fromkeys(hints))
+
+
+def result_hints(result: Any) -> list[str]:
+    """The openings of text a step returned: code that writes a message contains it."""
+    texts = [result] if isinstance(result, str) else [
+        v for v in (result.values() if isinstance(result, dict) else []) if isinstance(v, str)]
+    return [t.strip()[:40] for t in texts if len(t.strip()) >= 12][:3]
+
+
+def detect_all(turns: list[Turn]) -> list[Candidate]:
+    found: list[Candidate] = []
+    for detector in DETECTORS:
+        found.extend(detector(turns))
+    return found
+
+
+def recorded_failures(turns: list[Turn]) -> list[Candidate]:
+    """Failed spans and tool error payloads, unless a later call of the same step in the
+    turn succeeded (a retry that recovered)."""
+    found = []
+    for turn in turns:
+        if turn.state.upper() == "ERROR" and not turn.assistant:
+            # The innermost failed span says most: outer spans only re-raise it.
+            error = next((e for e in reversed(turn.errors) if not e.handled), None)
+            detail = f": '{error.span_name}' failed ({error.message})" if error else ""
+            found.append(_candidate(turn, "app_error", "strong", "recorded_failures",
+                                    f"the turn failed with no reply to the user{detail}",
+                                    error.span_id if error else None,
+                                    hints=error_hints(error.message, error.exception_type) if error else []))
+            continue
+        for step, message in _unrecovered_failures(turn):
+            if MISSING_FIELD.search(message) or _empty_fields(step):
+                category: Category = "malformed_tool_call"
+                detail = f"'{step.name}' was called without what it needs: {message}"
+            elif turn.assistant and not acknowledges_failure(turn.assistant):
+                category = "tool_failure_reported_as_success"
+                detail = f"'{step.name}' failed ({message}), but the reply reads as a success"
+            else:
+                category = "tool_failure"
+                detail = f"'{step.name}' failed ({message})" + (
+                    "; the reply says so" if turn.assistant else "; the turn recorded no reply")
+            found.append(_candidate(turn, category, "strong", "recorded_failures", detail, step.span_id,
+                                    values=[message], hints=error_hints(message) + _empty_fields(step)))
+        for error in turn.errors:
+            if error.handled or any(t.span_id == error.span_id for t in turn.tools):
+                continue
+            if not any(c.turn == turn.index and c.span_id == error.span_id for c in found):
+                category = ("tool_failure" if acknowledges_failure(turn.assistant)
+                            else "tool_failure_reported_as_success" if turn.assistant else "app_error")
+                found.append(_candidate(turn, category, "strong", "recorded_failures",
+                                        f"span '{error.span_name}' failed: {error.message}", error.span_id,
+                                        values=[error.message],
+                                        hints=error_hints(error.message, error.exception_type)))
+    return found
+
+
+def _unrecovered_failures(turn: Turn) -> Iterator[tuple[ToolCall, str]]:
+    for position, step in enumerate(turn.tools):
+        if not step.error:
+            continue
+        retried = any(later.name == step.name and not later.error for later in turn.tools[position + 1:])
+        if not retried:
+            yield step, step.error
+
+
+def _empty_fields(step: ToolCall) -> list[str]:
+    """Arguments the call sent empty: a required field the caller did not fill."""
+    args = step.arguments
+    return [k for k, v in args.items() if v is None or v == "" or v == []] if isinstance(args, dict) else []
+
+
+def silent_fallbacks(turns: list[Turn]) -> list[Candidate]:
+    """An exception caught inside a span that still ended OK, or a result the app marked
+    as a fallback, when the reply does not tell the user."""
+    found = []
+    for turn in turns:
+        if acknowledges_failure(turn.assistant):
+            continue
+        for error in turn.errors:
+            if error.handled:
+                found.append(_candidate(
+                    turn, "silent_fallback", "strong", "silent_fallbacks",
+                    f"span '{error.span_name}' caught {error.exception_type or 'an exception'} "
+                    f"({error.message}) and carried on as if it had succeeded", error.span_id,
+                    hints=error_hints(error.message, error.exception_type)))
+        for step in turn.tools:
+            marker = _fallback_marker(step.result)
+            if marker and not step.error:
+                found.append(_candidate(
+                    turn, "silent_fallback", "strong", "silent_fallbacks",
+                    f"'{step.name}' returned a fallback result ({marker}) that the reply presents as real",
+                    step.span_id, values=[flat_text(step.result)], hints=[marker.split("=")[0]]))
+    return found
+
+
+def _fallback_marker(result: Any) -> str | None:
+    if not isinstance(result, dict):
+        return None
+    for key, value in result.items():
+        lowered = str(key).lower()
+        if lowered in FALLBACK_KEYS and value not in (False, None, "", 0, "false"):
+            return f"{key}={value}"
+        if lowered in ("source", "origin", "mode") and str(value).lower() in FALLBACK_VALUES:
+            return f"{key}={value}"
+    return None
+
+
+def truncated_replies(turns: list[Turn]) -> list[Candidate]:
+    found = []
+    for turn in turns:
+        call = next((c for c in turn.llm_calls if (c.finish_reason or "").lower() in TRUNCATED), None)
+        if call:
+            found.append(_candidate(
+                turn, "reply_truncated", "strong", "truncated_replies",
+                f"the model call '{call.name}' stopped at its length limit "
+                f"(finish reason {call.finish_reason}); the reply is cut off", call.span_id,
+                hints=LENGTH_SETTINGS))
+    return found
+
+
+def tool_loops(turns: list[Turn]) -> list[Candidate]:
+    """The same tool with the same arguments, called again and again in a row."""
+    runs: dict[str, tuple[int, int, ToolCall, int]] = {}  # key -> (first turn, count, call, last turn)
+    found: dict[str, Candidate] = {}
+    for turn in turns:
+        for step in turn.tools:
+            key = f"{step.name}\x00{_canonical(step.arguments)}"
+            first, count, call, last = runs.get(key, (turn.index, 0, step, turn.index))
+            if turn.index - last > 1:  # the run broke: a later identical call starts a new one
+                first, count, call = turn.index, 0, step
+            runs[key] = (first, count + 1, call, turn.index)
+            if count + 1 >= LOOP_CALLS and key not in found:
+                first_turn = turns[first - 1]
+                found[key] = _candidate(
+                    first_turn, "tool_loop", "strong", "tool_loops",
+                    f"'{step.name}' was called with the same arguments {LOOP_CALLS}+ times in a row "
+                    f"from turn {first} on, without progress", call.span_id,
+                    hints=result_hints(call.result))
+    return list(found.values())
+
+
+def _canonical(arguments: Any) -> str:
+    try:
+        return json.dumps(arguments, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return str(arguments)
+
+
+def state_changes(turns: list[Turn]) -> list[Candidate]:
+    """A stored value that changes without the user asking for it. Weak by itself: a
+    symptom that disputes the new value makes it the root; a flip back is strong."""
+    history: dict[str, list[str]] = {}
+    found = []
+    for turn in turns:
+        for step in turn.tools:
+            if step.kind != "memory" or not isinstance(step.result, dict):
+                continue
+            for key, value in _leaves(step.result):
+                seen = history.setdefault(key, [])
+                if seen and value != seen[-1]:
+                    flipped = value in seen[:-1]
+                    deliberate = bool(DELIBERATE_CHANGE.search(turn.user or ""))
+                    if flipped or not deliberate:
+                        found.append(_candidate(
+                            turn, "state_corruption", "strong" if flipped else "weak", "state_changes",
+                            f"state step '{step.name}' changed {key} from {seen[-1]!r} to {value!r}"
+                            + (" (back to an earlier value)" if flipped else
+                               " though the user asked for no change"), step.span_id, values=[value],
+                            hints=_key_hints(key)))
+                seen.append(value)
+    return found
+
+
+def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _leaves(inner, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        return
+    elif value is not None:
+        yield prefix, str(value)
+
+
+def stale_sources(turns: list[Turn]) -> list[Candidate]:
+    """A retrieved document that its own metadata marks stale, or that is dated or
+    versioned older than a sibling retrieved with it. Strong when the reply used what
+    only that document said; a document merely old by the calendar is weak."""
+    found = []
+    for turn in turns:
+        reply = _shingles(turn.assistant)
+        for retrieval in turn.retrievals:
+            docs = retrieval.documents
+            recency = {id(d): _recency(d) for d in docs}
+            newest = max((r for r in recency.values() if r), default=None)
+            for doc in docs:
+                why = outdated_reason(doc, turn.timestamp_ms)
+                aged_only = why is not None and why.endswith("days old")
+                mine = recency[id(doc)]
+                if mine and newest and mine < newest:
+                    why = f"{_describe(mine)}, older than a sibling source ({_describe(newest)})"
+                    aged_only = False
+                if why is None:
+                    continue
+                others = set().union(*(_shingles(d.content) for d in docs if d is not doc))
+                used = {" ".join(s) for s in (_shingles(doc.content) - others) & reply}
+                name = doc.uri or doc.doc_id or "?"
+                severity: Severity = "strong" if used and not aged_only else "weak"
+                found.append(_candidate(
+                    turn, "outdated_retrieval", severity, "stale_sources",
+                    f"retrieved document {name} is outdated ({why})"
+                    + (f" and the reply used it ({', '.join(sorted(used)[:4])})" if used else ""),
+                    retrieval.span_id, values=sorted(used)))
+    return found
+
+
+def _shingles(text: str | None) -> set[tuple[str, ...]]:
+    """Word trigrams: what a reply took from one document and not from its sibling, even
+    when both use the same words."""
+    words = SHINGLE_WORD.findall((text or "").lower())
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def _recency(doc: RetrievedDocument) -> tuple[int, int] | None:
+    """(year, version) a document's name, id or metadata gives it, if any."""
+    text = f"{doc.uri or ''} {doc.doc_id or ''} " + " ".join(
+        f"{k} {v}" for k, v in doc.metadata.items() if str(k).lower() not in ("id", "chunk_id"))
+    years = [int(y) for y in YEAR.findall(text)]
+    versions = [int(v) for v in VERSION.findall(text)]
+    if not years and not versions:
+        return None
+    return (max(years, default=0), max(versions, default=0))
+
+
+def _describe(recency: tuple[int, int]) -> str:
+    year, version = recency
+    parts = [f"dated {year}" if year else "", f"version {version}" if version else ""]
+    return " ".join(p for p in parts if p)
+
+
+def malformed_calls(turns: list[Turn]) -> list[Candidate]:
+    """A tool call made with empty arguments that then produced nothing usable."""
+    found = []
+    for turn in turns:
+        for step in turn.tools:
+            empty = _empty_fields(step)
+            if step.kind == "tool" and not step.error and empty and not step.result:
+                found.append(_candidate(
+                    turn, "malformed_tool_call", "strong", "malformed_calls",
+                    f"'{step.name}' was called with empty {', '.join(empty)} and returned nothing",
+                    step.span_id, hints=empty))
+    return found
+
+
+def constraint_violations(turns: list[Turn]) -> list[Candidate]:
+    """A reply that offers what the user excluded earlier (an allergy, a diet). Strong
+    when the model call no longer received the turn that stated it."""
+    found = []
+    for stated in turns:
+        excluded = stated_constraints(stated.user) if stated.user_authored else set()
+        for later in turns[stated.index:] if excluded else []:
+            word = violated_constraint(later.assistant, excluded)
+            if word is None:
+                continue
+            seen = [stated.index in call.earlier_turns_present for call in later.llm_calls
+                    if call.message_count]
+            dropped = bool(seen) and not any(seen)
+            found.append(_candidate(
+                later, "context_window_dropped_constraint" if dropped else "constraint_ignored",
+                "strong" if dropped else "weak", "constraint_violations",
+                f"the reply offers '{word}' although turn {stated.index} excluded it (\"{stated.user}\")"
+                + ("; that turn was no longer in the messages sent to the model" if dropped else ""),
+                values=[word]))
+    return found
+
+
+def failing_assessments(turns: list[Turn]) -> list[Candidate]:
+    """A scorer's negative verdict on a turn, read through its rationale. Weak: a judge's
+    opinion, not a recorded failure."""
+    found = []
+    for turn in turns:
+        for record in turn.assessments:
+            polarity, how = assessment_polarity(record)
+            if polarity != "negative":
+                continue
+            category = assessment_category(record.name)
+            if category == "outdated_retrieval" and not turn.retrievals:
+                category = "failing_assessment"
+            detail = f"assessment '{record.name}' = {record.value!r} failed ({how})"
+            if record.rationale:
+                detail += f": {record.rationale}"
+            found.append(_candidate(turn, category, "weak", "failing_assessments", detail, record.span_id))
+    return found
+
+
+def repeated_replies(turns: list[Turn]) -> list[Candidate]:
+    """A reply that repeats an earlier one. Min-hash keys find earlier near-duplicates
+    without comparing every pair of replies."""
+    buckets: dict[tuple[int, str], list[int]] = defaultdict(list)
+    words_of: dict[int, set[str]] = {}
+    found = []
+    for turn in turns:
+        words = content_words(turn.assistant)
+        if len(words) < 4:
+            continue
+        keys = [(i, min(words, key=lambda w, i=i: hash((i, w)))) for i in range(MINHASH_KEYS)]
+        earlier = {j for key in keys for j in buckets[key][-4:]}
+        match = next((j for j in sorted(earlier)
+                      if len(words & words_of[j]) / len(words | words_of[j]) >= NEAR_DUPLICATE), None)
+        if match is not None:
+            found.append(_candidate(turn, "repetition", "weak", "repeated_replies",
+                                    f"the reply repeats turn {match}'s reply"))
+        words_of[turn.index] = words
+        for key in keys:
+            buckets[key].append(turn.index)
+    return found
+
+
+def _key_hints(key: str) -> list[str]:
+    """How code writes a stored value's key: `state["plan"] =`, `.plan =`, `"plan":`."""
+    last = key.rsplit(".", 1)[-1]
+    return [f'["{last}"]', f"['{last}']", f".{last} =", f'"{last}":']
+
+
+def _candidate(
+    turn: Turn, category: Category, severity: Severity, detector: str, detail: str,
+    span_id: str | None = None, values: list[str] | None = None, hints: list[str] | None = None,
+) -> Candidate:
+    return Candidate(turn=turn.index, category=category, severity=severity, detector=detector,
+                     detail=detail, span_id=span_id, values=values or [], code_hints=hints or [])
+
+
+DETECTORS: list[Callable[[list[Turn]], list[Candidate]]] = [
+    recorded_failures, silent_fallbacks, truncated_replies, tool_loops, malformed_calls,
+    state_changes, stale_sources, constraint_violations, failing_assessments, repeated_replies,
+]

@@ -1,0 +1,162 @@
+"""Layer 3: connect each symptom to the earlier candidates it is about.
+
+Content is indexed once (token -> the turns whose app side said it), so a symptom is
+matched against the index, not against every earlier turn. A symptom links to:
+- candidates whose turn stated what the user disputes (rarity-weighted shared tokens);
+- the first appearance of a disputed value in a reply, tool result, parser output or
+  recorded state: the origin, which becomes a candidate of its own when no detector
+  flagged that turn (a wrong fact that later turns build on is the first turn's fault);
+- the reply just before it, more weakly, when nothing else matches.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from agent.dispute import explain_dispute
+from agent.signals import REFERS_BACK, flat_text, tokens
+from agent.state import Candidate, Category, Symptom, Turn
+
+# A token said by more than this share of turns identifies nothing.
+COMMON_SHARE = 0.3
+MIN_CONTENT_LINK = 0.35
+PREVIOUS_REPLY_LINK = 0.5
+SAME_TURN_LINK = 0.8
+# Origins that rest on a recorded step (a parser's output, a state write, a lost message).
+RECORDED_ORIGINS: set[Category] = {"input_misparsed", "state_corruption", "context_window_dropped_constraint"}
+
+
+@dataclass
+class Link:
+    candidate: Candidate
+    symptom: Symptom
+    strength: float
+    """0..1: how surely the symptom is about this candidate."""
+    why: str
+
+
+class ContentIndex:
+    """What the app side of each turn put into the conversation, indexed by token.
+
+    `said` is everything (reply, tool results, recorded state); `claimed` leaves out the
+    words the turn's own user said, so an echo of the user is not a claim of its own.
+    """
+
+    def __init__(self, turns: list[Turn]) -> None:
+        self.turns = turns
+        self.said: dict[str, list[int]] = defaultdict(list)
+        self.claimed: dict[str, list[int]] = defaultdict(list)
+        for turn in turns:
+            said = app_tokens(turn)
+            for token in said:
+                self.said[token].append(turn.index)
+            for token in said - tokens(turn.user):
+                self.claimed[token].append(turn.index)
+
+    def scores(self, query: set[str], before: int, *, echo: bool = True) -> dict[int, float]:
+        """Turns before `before` scored by the rarity of the query tokens they said."""
+        index = self.said if echo else self.claimed
+        limit = max(3, COMMON_SHARE * max(before - 1, 1))
+        scores: dict[int, float] = defaultdict(float)
+        for token in query:
+            postings = [t for t in index.get(token, ()) if t < before]
+            if not postings or len(postings) > limit:
+                continue
+            weight = math.log(1 + (before - 1) / len(postings))
+            for turn in postings:
+                scores[turn] += weight
+        return dict(scores)
+
+    def first_appearance(self, value: str, before: int) -> int | None:
+        """The earliest turn before `before` whose app side said every token of `value`."""
+        wanted = tokens(value)
+        if not wanted:
+            return None
+        common: set[int] | None = None
+        for token in wanted:
+            turns = {t for t in self.said.get(token, ()) if t < before}
+            common = turns if common is None else common & turns
+            if not common:
+                return None
+        return min(common) if common else None
+
+
+def app_tokens(turn: Turn) -> set[str]:
+    parts = [turn.assistant or ""]
+    for step in turn.tools:
+        parts.append(flat_text(step.result, keys=step.kind != "tool"))
+    return tokens(" ".join(parts))
+
+
+def link_symptoms(
+    turns: list[Turn], candidates: list[Candidate], symptoms: list[Symptom]
+) -> tuple[list[Candidate], list[Link]]:
+    """Links from each symptom to the candidates before it, and the origin candidates
+    found on the way (returned with the detectors' candidates)."""
+    index = ContentIndex(turns)
+    everything = list(candidates)
+    links: list[Link] = []
+    for symptom in symptoms:
+        complaint = turns[symptom.turn - 1]
+        by_user = symptom.kind != "failing_assessment"
+        # A complaint is about what came before it; an assessment also covers its own turn.
+        last = symptom.turn - 1 if by_user else symptom.turn
+        query = tokens(complaint.user if by_user else symptom.detail)
+        echo = not REFERS_BACK.search(complaint.user or "") if by_user else True
+        scores = index.scores(query, last + 1, echo=echo)
+        best = max(scores.values(), default=0.0)
+        origin = _origin(turns, index, symptom, scores, best, last) if by_user else None
+        # A detector's reading of the origin turn is more specific than the dispute's.
+        origin_turn = origin.turn if origin else None
+        if origin is not None and not any(c.turn == origin_turn for c in everything):
+            everything.append(origin)
+        for candidate in everything:
+            if candidate.turn > last:
+                continue
+            strength, why = _strength(candidate, symptom, scores, best)
+            if candidate.turn == origin_turn:
+                strength, why = 1.0, "first said what the user disputes"
+            if strength > 0:
+                links.append(Link(candidate, symptom, strength, why))
+    return everything, links
+
+
+def _strength(
+    candidate: Candidate, symptom: Symptom, scores: dict[int, float], best: float
+) -> tuple[float, str]:
+    disputed = set().union(*(tokens(v) for v in symptom.disputed)) if symptom.disputed else set()
+    if disputed and disputed & set().union(*(tokens(v) for v in candidate.values or [""])):
+        return 1.0, f"turn {symptom.turn} disputes a value this fault produced"
+    content = scores.get(candidate.turn, 0.0) / best if best else 0.0
+    if content >= MIN_CONTENT_LINK:
+        return content, f"turn {symptom.turn} is about what this turn said"
+    if candidate.turn == symptom.turn:
+        return SAME_TURN_LINK, "the failure shows on this turn"
+    if candidate.turn == symptom.turn - 1:
+        return PREVIOUS_REPLY_LINK, f"turn {symptom.turn} reacts to this turn's reply"
+    return 0.0, ""
+
+
+def _origin(
+    turns: list[Turn], index: ContentIndex, symptom: Symptom, scores: dict[int, float],
+    best: float, last: int,
+) -> Candidate | None:
+    """Where what the user disputes first came from, explained from recorded steps."""
+    if last < 1:
+        return None
+    firsts = [t for value in symptom.disputed if (t := index.first_appearance(value, last + 1))]
+    if firsts:
+        source = min(firsts)
+    elif best > 0:
+        # The earliest turn that said nearly as much of the complaint as the best match.
+        source = min(t for t, s in scores.items() if s >= 0.6 * best)
+    else:
+        source = last
+    why = explain_dispute(turns, turns[source - 1], turns[symptom.turn - 1])
+    return Candidate(
+        turn=why.blame_turn, category=why.category,
+        severity="strong" if why.category in RECORDED_ORIGINS else "weak",
+        detector="origin_of_dispute", detail=why.reason, values=list(symptom.disputed),
+    )

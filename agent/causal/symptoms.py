@@ -1,0 +1,64 @@
+"""Layer 2: where a failure is observed.
+
+A symptom is something the session shows about its own outcome: the user saying, in
+their own words, that an answer was wrong (only text a person wrote counts, never tool
+output or another agent's message), the user giving up or asking again, or a scorer's
+negative verdict read through its rationale. Recorded failures (strong candidates) are
+observed where they happen and need no symptom of their own.
+"""
+
+from __future__ import annotations
+
+from agent.dissatisfaction import detect_dissatisfaction
+from agent.signals import assessment_polarity
+from agent.state import AssessmentRecord, Symptom, Turn
+
+# Earlier exchanges the detector sees, to spot a repeated request and what is disputed.
+EARLIER_EXCHANGES = 6
+
+
+def find_symptoms(turns: list[Turn], session_assessments: list[AssessmentRecord]) -> list[Symptom]:
+    symptoms = [*dissatisfied_users(turns), *failing_assessments(turns)]
+    if turns:
+        for record in session_assessments:
+            polarity, how = assessment_polarity(record)
+            if polarity == "negative":  # about the whole session: it shows by the end
+                symptoms.append(Symptom(
+                    turn=turns[-1].index, kind="failing_assessment", strength=0.6,
+                    detail=_assessment_detail(record, how) + " (session-level)"))
+    return sorted(symptoms, key=lambda s: s.turn)
+
+
+def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
+    found = []
+    for turn in turns[1:]:
+        if not turn.user or not turn.user_authored:
+            continue
+        previous = turns[turn.index - 2]
+        start = max(0, turn.index - 2 - EARLIER_EXCHANGES)
+        earlier = [(t.user, t.assistant) for t in turns[start : turn.index - 2]]
+        heard = detect_dissatisfaction(turn.user, previous.assistant, earlier)
+        if heard.complaint:
+            fired = ", ".join(sorted(heard.features, key=lambda f: -abs(heard.features[f]))[:3])
+            disputed = f"; disputes {', '.join(heard.disputed[:3])}" if heard.disputed else ""
+            found.append(Symptom(
+                turn=turn.index, kind="user_dissatisfied", strength=heard.score,
+                detail=f"the user is dissatisfied (score {heard.score:.2f}: {fired}){disputed}: {turn.user}",
+                disputed=list(heard.disputed)))
+    return found
+
+
+def failing_assessments(turns: list[Turn]) -> list[Symptom]:
+    found = []
+    for turn in turns:
+        for record in turn.assessments:
+            polarity, how = assessment_polarity(record)
+            if polarity == "negative":
+                found.append(Symptom(turn=turn.index, kind="failing_assessment", strength=0.6,
+                                     detail=_assessment_detail(record, how)))
+    return found
+
+
+def _assessment_detail(record: AssessmentRecord, how: str) -> str:
+    detail = f"assessment '{record.name}' = {record.value!r} failed ({how})"
+    return f"{detail}: {record.rationale}" if record.rationale else detail

@@ -1,0 +1,228 @@
+"""The causal engine, one behaviour per test, each on a session written to a real store:
+what the user sees is the root turn, its category and the runners-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent import analyze_session
+from agent.causal.detectors import repeated_replies
+from agent.demo.builder import chat_turn, llm_span, retriever_span, tool_span
+from agent.state import Turn
+
+
+def analyze(write, store_uri: str, turns: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
+    experiment_id = write("s-1", turns)
+    return analyze_session("s-1", tracking_uri=store_uri, experiment_id=experiment_id, self_trace_uri=None)
+
+
+def root_of(report) -> tuple[int, str] | None:  # type: ignore[no-untyped-def]
+    return (report.root_cause.turn, report.root_cause.category) if report.root_cause else None
+
+
+def test_a_reply_cut_off_by_the_length_limit_is_the_root(write, store_uri):
+    truncated = llm_span([{"role": "user", "content": "List the steps."}], "Step 1: open the valve. Step 2:")
+    truncated["outputs"]["choices"][0]["finish_reason"] = "length"
+    report = analyze(write, store_uri, [
+        chat_turn("Hi, I need to reset my boiler.", "Sure, which model do you have?"),
+        chat_turn("It's the Vaillant ecoTEC.", "Step 1: open the valve. Step 2:", children=[truncated]),
+        chat_turn("Thanks.", "You're welcome."),
+    ])
+
+    assert root_of(report) == (2, "reply_truncated")
+    assert "length" in report.root_cause.explanation
+
+
+def test_a_finish_reason_recorded_as_an_otel_attribute_counts_too(write, store_uri):
+    span = {"name": "generate", "type": "LLM", "attributes": {"gen_ai.response.finish_reasons": ["length"]},
+            "outputs": "The policy covers"}
+    report = analyze(write, store_uri, [
+        chat_turn("What does the policy cover?", "The policy covers", children=[span]),
+    ])
+
+    assert root_of(report) == (1, "reply_truncated")
+
+
+def test_the_same_tool_call_again_and_again_blames_the_first_call(write, store_uri):
+    search = tool_span("search_flights", {"origin": "SFO", "day": "2026-12-01"}, {"flights": []})
+    report = analyze(write, store_uri, [
+        chat_turn("Find me a flight from SFO on Dec 1.", "Let me look.", children=[search]),
+        chat_turn("Any luck?", "Still looking.", children=[search, search]),
+        chat_turn("Hello?", "Still looking.", children=[search]),
+    ])
+
+    assert root_of(report) == (1, "tool_loop")
+
+
+def test_an_exception_caught_inside_a_span_that_ended_ok_is_a_silent_fallback(write, store_uri):
+    quote = tool_span("get_quote", {"sku": "A7"}, {"price": 19.0})
+    quote["events"] = [{"name": "exception", "attributes": {
+        "exception.type": "TimeoutError", "exception.message": "pricing service timed out"}}]
+    report = analyze(write, store_uri, [
+        chat_turn("How much is the A7 lamp?", "The A7 lamp costs $19.", children=[quote]),
+        chat_turn("Great, thanks.", "Anything else?"),
+    ])
+
+    assert root_of(report) == (1, "silent_fallback")
+    assert "TimeoutError" in report.root_cause.explanation
+
+
+def test_a_result_the_app_marked_as_a_fallback_is_a_silent_fallback(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("What's the weather in Oslo?", "It is 21°C and sunny in Oslo.",
+                  children=[tool_span("get_weather", {"city": "Oslo"}, {"temp_c": 21, "source": "default"})]),
+    ])
+
+    assert root_of(report) == (1, "silent_fallback")
+
+
+def test_a_stored_value_overwritten_from_an_unrelated_message_is_the_root(write, store_uri):
+    def profile(city: str) -> dict[str, Any]:
+        return tool_span("save_profile", {"note": "profile"}, {"destination": city})
+
+    report = analyze(write, store_uri, [
+        chat_turn("I'm flying to Denver next week.", "Noted: Denver.", children=[profile("Denver")]),
+        chat_turn("My sister lives in Boston, she may visit me.", "How nice!", children=[profile("Boston")]),
+        chat_turn("Which hotel do you suggest?", "The Langham in Boston is lovely.",
+                  children=[profile("Boston")]),
+        chat_turn("Boston? My trip is to Denver, not Boston.", "Sorry about that."),
+    ])
+
+    assert root_of(report) == (2, "state_corruption")
+
+
+def test_a_user_changing_their_own_value_is_not_state_corruption(write, store_uri):
+    def party(size: int) -> dict[str, Any]:
+        return tool_span("save_booking_state", {"note": "state"}, {"party_size": size})
+
+    report = analyze(write, store_uri, [
+        chat_turn("A table for 2 on Friday please.", "Booked for 2 on Friday.", children=[party(2)]),
+        chat_turn("Actually, make it 4 people.", "Updated to 4 people.", children=[party(4)]),
+        chat_turn("Perfect, that's all.", "Enjoy your dinner!"),
+    ])
+
+    assert report.root_cause is None
+
+
+def test_a_source_dated_older_than_its_sibling_whose_content_the_reply_used(write, store_uri):
+    docs = [
+        {"id": "pricing_2022.md", "content": "The Pro plan costs 49 dollars per month.",
+         "metadata": {"source": "docs/pricing_2022.md"}},
+        {"id": "pricing_2024.md", "content": "The Pro plan costs 59 dollars per month.",
+         "metadata": {"source": "docs/pricing_2024.md"}},
+    ]
+    report = analyze(write, store_uri, [
+        chat_turn("How much is the Pro plan?", "The Pro plan costs 49 dollars per month.",
+                  children=[retriever_span("search_docs", "pro plan price", docs)]),
+    ])
+
+    assert root_of(report) == (1, "outdated_retrieval")
+    assert "pricing_2022" in report.root_cause.explanation
+
+
+def test_the_newer_source_used_is_healthy(write, store_uri):
+    docs = [
+        {"id": "a", "content": "Opening hours: 9 to 17.", "metadata": {"source": "hours_2021.md"}},
+        {"id": "b", "content": "Opening hours: 8 to 20.", "metadata": {"source": "hours_2024.md"}},
+    ]
+    report = analyze(write, store_uri, [
+        chat_turn("When are you open?", "We are open from 8 to 20.",
+                  children=[retriever_span("search_docs", "opening hours", docs)]),
+    ])
+
+    assert report.root_cause is None
+
+
+def test_a_call_missing_a_required_field_is_malformed(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("Book the 7pm show for me.", "I could not book it.",
+                  children=[tool_span("book_show", {"show_id": None, "time": "19:00"},
+                                      error="show_id is required", error_type="ValidationError")]),
+    ])
+
+    assert root_of(report) == (1, "malformed_tool_call")
+
+
+def test_a_failed_call_retried_successfully_is_healthy(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("Where's order 88?", "Order 88 is out for delivery.", children=[
+            tool_span("lookup_order", {"id": 88}, error="connection reset"),
+            tool_span("lookup_order", {"id": 88}, {"status": "out for delivery"}),
+        ]),
+    ])
+
+    assert report.root_cause is None
+
+
+def test_an_honestly_reported_failure_that_later_turns_pay_for_is_the_root(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("Book room 12 for Friday.", "Sorry, the booking service is down, I couldn't book it.",
+                  children=[tool_span("book_room", {"room": 12}, error="booking service unavailable")]),
+        chat_turn("OK. What's the wifi password?", "It's on the card in your room."),
+        chat_turn("When I arrived room 12 was given to someone else and the booking service "
+                  "says no reservation exists. Why did you not retry the booking?",
+                  "I apologise."),
+    ])
+
+    assert root_of(report) == (1, "tool_failure")
+    assert report.symptom_turn == 3
+
+
+def test_a_recorded_error_outranks_repeated_template_replies(write, store_uri):
+    template = "Thanks for reaching out! Is there anything else I can help you with today?"
+    report = analyze(write, store_uri, [
+        chat_turn("Hi", template),
+        chat_turn("Reset my password please.", template,
+                  children=[tool_span("reset_password", {"user": "kim"}, error="LDAP bind failed")]),
+        chat_turn("Did it work?", template),
+    ])
+
+    assert root_of(report)[0] == 2
+    assert all(a.turn != 2 for a in report.root_cause.alternatives)
+
+
+def test_words_of_failure_in_text_no_user_wrote_are_not_a_complaint(write, store_uri):
+    log = "WARNING: the value is incorrect; there is no such column. That's wrong, retrying."
+    report = analyze(write, store_uri, [
+        chat_turn("Summarise the build log.", f"The log says: {log}",
+                  children=[tool_span("read_log", {"path": "build.log"}, log)]),
+        chat_turn("Thanks, and what's the next step?", "Run the migration again."),
+    ])
+
+    assert report.root_cause is None
+
+
+def test_another_agents_message_handed_on_is_not_a_users_complaint(write, store_uri):
+    planner = "No, that's wrong: the answer you gave is incorrect, the total is 14."
+    report = analyze(write, store_uri, [
+        chat_turn("Add 6 and 8.", planner),
+        chat_turn(planner, "Understood, the total is 14."),
+    ])
+
+    assert report.turns[1].user == planner
+    assert report.root_cause is None
+
+
+def test_alternatives_are_in_the_json_with_scores(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("Cancel order 5.", "Order 5 is cancelled.",
+                  children=[tool_span("cancel_order", {"id": 5}, error="order locked")]),
+        chat_turn("And order 6?", "Order 6 is cancelled too.",
+                  children=[tool_span("cancel_order", {"id": 6}, error="order locked")]),
+    ])
+
+    data = report.model_dump(mode="json")["root_cause"]
+    assert data["turn"] == 1
+    assert data["alternatives"][0]["turn"] == 2
+    assert data["score"] >= data["alternatives"][0]["score"]
+
+
+def test_repetition_is_found_by_index_not_only_among_neighbours():
+    replies = [f"Reply number {i} about topic{i} with words w{i}a w{i}b w{i}c" for i in range(300)]
+    replies.append(replies[5])
+    turns = [Turn(index=i, trace_id=f"t{i}", timestamp_ms=i, state="OK", assistant=text)
+             for i, text in enumerate(replies, 1)]
+
+    found = repeated_replies(turns)
+
+    assert [(c.turn, c.detail) for c in found] == [(301, "the reply repeats turn 6's reply")]
