@@ -36,7 +36,7 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
             continue
         previous = turns[turn.index - 2]
         start = max(0, turn.index - 2 - EARLIER_EXCHANGES)
-        earlier = [(t.user, t.assistant) for t in turns[start : turn.index - 2]]
+        earlier = [(t.user, t.assistant) for t in turns[start : turn.index - 1]]
         heard = detect_dissatisfaction(turn.user, previous.assistant, earlier)
         if heard.complaint:
             fired = ", ".join(sorted(heard.features, key=lambda f: -abs(heard.features[f]))[:3])
