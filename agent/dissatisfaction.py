@@ -24,6 +24,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("dissatisfaction_model.json")
+QUOTATION = re.compile(r"""(?<!\w)(["“'‘])(?=\S)[^"“”'‘’\n]{3,}?(?<=\S)["”'’](?!\w)""")
 # Earlier turns beyond this window are not compared: keeps a call well under 2 ms in long sessions.
 MAX_EARLIER = 12
 
@@ -418,17 +419,20 @@ def extract(
     if not text:
         return f, []
 
-    declines = bool(DECLINE.search(text))
+    # Words the user quotes (a phrase under review, an error message) are not their own
+    # cues; values inside quotes still count as what is disputed.
+    cue = QUOTATION.sub(" ... ", text)
+    declines = bool(DECLINE.search(cue))
     asked = bool(reply and ASKS.search(reply[-160:]))
-    opening = bool(NEG_OPENING.search(text)) and not declines
+    opening = bool(NEG_OPENING.search(cue)) and not declines
     f["declines_offer"] = float(declines)
     f["correction_opening"] = float(opening and not asked)
     f["no_to_question"] = float(opening and asked)
-    f["contrast"] = float(bool(CONTRAST.search(text)))
-    f["refers_to_own_words"] = float(bool(OWN_WORDS.search(text)))
-    f["cites_assistant"] = float(bool(CITES_ASSISTANT.search(text)))
-    question = "?" in text
-    challenge = bool(CHALLENGE.search(text)) or (question and bool(QUESTION_TO_YOU.search(text)))
+    f["contrast"] = float(bool(CONTRAST.search(cue)))
+    f["refers_to_own_words"] = float(bool(OWN_WORDS.search(cue)))
+    f["cites_assistant"] = float(bool(CITES_ASSISTANT.search(cue)))
+    question = "?" in cue
+    challenge = bool(CHALLENGE.search(cue)) or (question and bool(QUESTION_TO_YOU.search(cue)))
     words = content_words(text)
     shared = words & content_words(reply)
     mine = values(text)
@@ -436,21 +440,21 @@ def extract(
     # "How come ...?" about what the reply claimed (its value, two of its words, or the
     # assistant itself) challenges it; about anything else, even the same subject, it is
     # curiosity ("since when has the library had a café?").
-    anchored = (len(shared) >= 2 or bool(SECOND_PERSON.search(text))
+    anchored = (len(shared) >= 2 or bool(SECOND_PERSON.search(cue))
                 or any(_same(v, r) for v in mine for r in theirs))
     f["challenge_question"] = float(challenge and anchored)
     f["curious_question"] = float(challenge and not anchored)
-    f["disbelief"] = float(bool(DISBELIEF.search(text)))
-    f["hedged_contradiction"] = float(bool(HEDGED.search(text)))
-    f["failure_report"] = float(bool(FAILURE_REPORT.search(text)))
-    f["outside_evidence"] = float(bool(EVIDENCE.search(text)))
-    f["abandonment"] = float(abandonment(text))
-    f["repetition"] = float(bool(REPETITION.search(text)))
-    f["closing"] = float(bool(CLOSING.search(text)))
-    f["change_of_mind"] = float(bool(CHANGE_OF_MIND.search(text)))
+    f["disbelief"] = float(bool(DISBELIEF.search(cue)))
+    f["hedged_contradiction"] = float(bool(HEDGED.search(cue)))
+    f["failure_report"] = float(bool(FAILURE_REPORT.search(cue)))
+    f["outside_evidence"] = float(bool(EVIDENCE.search(cue)))
+    f["abandonment"] = float(abandonment(cue))
+    f["repetition"] = float(bool(REPETITION.search(cue)))
+    f["closing"] = float(bool(CLOSING.search(cue)))
+    f["change_of_mind"] = float(bool(CHANGE_OF_MIND.search(cue)))
     f["question"] = float(question)
-    f["request_form"] = float(bool(REQUEST.search(text)))
-    f["legacy_phrase"] = float(bool(LEGACY_PUSHBACK.search(text)))
+    f["request_form"] = float(bool(REQUEST.search(cue)))
+    f["legacy_phrase"] = float(bool(LEGACY_PUSHBACK.search(cue)))
 
     earlier_user_values = [v for u, _ in earlier for v in values(u)]
 

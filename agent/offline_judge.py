@@ -1,9 +1,9 @@
 """Per-turn verdicts from recorded signals alone: what every run without an LLM gets,
 and the evidence the LLM judge is given.
 
-A turn is `faulty` when a detector found a strong candidate on it, `unclear` when only
-weak (text-only) ones, `ok` otherwise. Whether a fault is the root is the backward
-trace's call, not this one.
+A turn is `faulty` when a detector found a strong candidate on it or a scorer failed it,
+`unclear` when only other weak (text-only) signals, `ok` otherwise. Whether a fault is
+the root is the backward trace's call, not this one.
 """
 
 from __future__ import annotations
@@ -34,7 +34,10 @@ def judgements_from(turns: list[Turn], candidates: list[Candidate]) -> list[Turn
         found = sorted(by_turn.get(turn.index, []), key=lambda c: c.severity != "strong")
         judgement = TurnJudgement(index=turn.index, verdict="ok")
         if found:
-            judgement.verdict = "faulty" if found[0].severity == "strong" else "unclear"
+            # A scorer that failed the turn is a verdict on it, though a weak root signal.
+            recorded = found[0].severity == "strong" or any(
+                c.detector == "failing_assessments" for c in found)
+            judgement.verdict = "faulty" if recorded else "unclear"
             judgement.category = found[0].category
             judgement.reasons = [c.detail for c in found]
             judgement.evidence = [evidence(turn, c) for c in found]

@@ -32,6 +32,9 @@ FINISH_REASON_KEYS = ("gen_ai.response.finish_reasons", "gen_ai.response.finish_
                       "llm.finish_reason", "finish_reason", "stop_reason")
 
 
+FINISH_IN_TEXT = re.compile(r"\bfinish[ _]reason\s*[:=]?\s*['\"]?(\w+)", re.IGNORECASE)
+
+
 def finish_reason(span: Any) -> str | None:
     """Why the model stopped, from OTel GenAI / OpenInference attributes or a chat
     completion-shaped output (OpenAI `finish_reason`, Anthropic `stop_reason`)."""
@@ -48,6 +51,8 @@ def finish_reason(span: Any) -> str | None:
         for key in ("finish_reason", "stop_reason"):
             if outputs.get(key):
                 return _first_reason(outputs[key])
+    if isinstance(outputs, str) and (match := FINISH_IN_TEXT.search(outputs)):
+        return match.group(1)
     return None
 
 

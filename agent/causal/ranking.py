@@ -36,18 +36,30 @@ def rank(
     candidates: list[Candidate], symptoms: list[Symptom], links: list[Link], turn_count: int
 ) -> list[Ranked]:
     """Candidates best first; empty when the session looks healthy."""
-    if not symptoms and not any(_self_evident(c) for c in candidates):
+    strong_turns = sorted(c.turn for c in candidates if c.severity == "strong")
+    last_turn = turn_count
+
+    def self_evident(candidate: Candidate) -> bool:
+        """A fault by itself: recorded, and not already told to the user. A failure the
+        reply admits ("tool_failure") counts only when later failures follow it or the
+        session ends on it; otherwise a symptom must link to it."""
+        if candidate.severity != "strong":
+            return False
+        if candidate.category != "tool_failure":
+            return True
+        return candidate.turn == last_turn or bisect_right(strong_turns, candidate.turn) < len(strong_turns)
+
+    if not symptoms and not any(self_evident(c) for c in candidates):
         return []
     best_link: dict[int, Link] = {}
     for link in links:
         current = best_link.get(id(link.candidate))
         if current is None or link.strength > current.strength:
             best_link[id(link.candidate)] = link
-    later_failures = sorted(c.turn for c in candidates if c.severity == "strong")
     ranked = []
     for candidate in candidates:
         link = best_link.get(id(candidate))
-        if link is None and not _self_evident(candidate):
+        if link is None and not self_evident(candidate):
             continue  # nothing shows harm from it: a text-only signal, or an honest failure
         parts = {
             "severity": SEVERITY[candidate.severity],
@@ -55,18 +67,12 @@ def rank(
             "origin": ORIGIN_BONUS if candidate.detector == "origin_of_dispute" else 0.0,
             "earliness": EARLINESS_WEIGHT * (1 - (candidate.turn - 1) / max(turn_count, 1)),
             "impact": IMPACT_WEIGHT * min(
-                MAX_IMPACT, len(later_failures) - bisect_right(later_failures, candidate.turn)),
+                MAX_IMPACT, len(strong_turns) - bisect_right(strong_turns, candidate.turn)),
         }
         ranked.append(Ranked(candidate, round(sum(parts.values()), 3), link, parts))
     # Best score first; among equals the earlier turn, since a fault precedes its effects.
     ranked.sort(key=lambda r: (-r.score, r.candidate.turn))
     return _one_per_turn(ranked)
-
-
-def _self_evident(candidate: Candidate) -> bool:
-    """A fault by itself: recorded, and not already told to the user. A failure the reply
-    admits ("tool_failure") is a root only when a symptom downstream links to it."""
-    return candidate.severity == "strong" and candidate.category != "tool_failure"
 
 
 def _one_per_turn(ranked: list[Ranked]) -> list[Ranked]:

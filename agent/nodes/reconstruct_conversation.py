@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -140,14 +141,27 @@ def tool_call(span: Any, error: SpanError | None, kind: str = "tool") -> ToolCal
     )
 
 
+FAILED_STATUS = ("error", "failed", "failure", "timeout", "timed_out", "blocked", "denied", "rejected")
+# A step's text output that states its own failure in a structured way (a status field, a
+# non-zero exit code, a traceback), as command runners and log-style tools print it.
+FAILURE_IN_TEXT = re.compile(
+    r"\bstatus\s*[:=]?\s*(?:error|failed|failure|time[d ]?\s?out|blocked|denied|rejected)\b"
+    r"|\bexit\s*(?:code|status)\s*[:=]?\s*[1-9]\d*\b"
+    r"|^Traceback \(most recent call last\)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def _error_in_result(result: Any) -> str | None:
-    """A tool that returned an error payload instead of raising."""
+    """A tool that returned an error payload or a failure report instead of raising."""
     if isinstance(result, dict):
         if result.get("error"):
             return str(result["error"])
         status = str(result.get("status", "")).lower()
-        if status in ("error", "failed", "failure"):
+        if status in FAILED_STATUS:
             return json.dumps(result)[:300]
+    if isinstance(result, str) and FAILURE_IN_TEXT.search(result):
+        return result.strip()[:300]
     return None
 
 
