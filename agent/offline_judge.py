@@ -35,7 +35,8 @@ def judgements_from(turns: list[Turn], candidates: list[Candidate]) -> list[Turn
         judgement = TurnJudgement(index=turn.index, verdict="ok")
         if found:
             # A scorer that failed the turn is a verdict on it, though a weak root signal.
-            recorded = found[0].severity == "strong" or any(
+            # An admitted failure was handled with the user: not a fault of the turn by itself.
+            recorded = (found[0].severity == "strong" and found[0].category != "tool_failure") or any(
                 c.detector == "failing_assessments" for c in found)
             judgement.verdict = "faulty" if recorded else "unclear"
             judgement.category = found[0].category

@@ -217,6 +217,7 @@ class Candidate(BaseModel):
     detail: str
     span_id: str | None = None
     values: list[str] = Field(default=[], description="content this fault put into the conversation")
+    covers: list[int] = Field(default=[], description="later turns the same recorded fault continues on")
     code_hints: list[str] = Field(
         default=[], description="strings the code behind this fault likely contains (a setting, a "
         "key, an error's identifiers), for code correlation"

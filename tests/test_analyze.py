@@ -317,17 +317,22 @@ def test_a_diet_ignored_with_the_constraint_in_context_is_constraint_ignored(wri
     from agent.demo.builder import llm_span
 
     diet = "I am vegetarian."
-    write("diet", [
-        chat_turn(diet, "Great, vegetarian it is."),
-        chat_turn("Lunch?", "How about a tuna salad?", children=[
-            llm_span([{"role": "user", "content": diet}, {"role": "user", "content": "Lunch?"}],
-                     "How about a tuna salad?")]),
-    ])
+    lunch = chat_turn("Lunch?", "How about a tuna salad?", children=[
+        llm_span([{"role": "user", "content": diet}, {"role": "user", "content": "Lunch?"}],
+                 "How about a tuna salad?")])
+    write("diet", [chat_turn(diet, "Great, vegetarian it is."), lunch])
+    write("diet-disputed", [chat_turn(diet, "Great, vegetarian it is."), lunch,
+                            chat_turn("Tuna? I told you I'm vegetarian.", "Sorry, a lentil salad then.")])
 
-    report = analyze_session("diet", tracking_uri=store_uri, self_trace_uri=None)
+    alone = analyze_session("diet", tracking_uri=store_uri, self_trace_uri=None)
+    disputed = analyze_session("diet-disputed", tracking_uri=store_uri, self_trace_uri=None)
 
-    assert report.root_cause is not None
-    assert (report.root_cause.turn, report.root_cause.category) == (2, "constraint_ignored")
+    # Text alone (the model saw the constraint) is a weak signal: the turn is flagged, but
+    # only a symptom makes it the root.
+    assert (alone.turns[1].verdict, alone.turns[1].category) == ("unclear", "constraint_ignored")
+    assert alone.root_cause is None
+    assert (disputed.root_cause.turn, disputed.root_cause.category) == (2, "constraint_ignored")
+    assert disputed.symptom_turn == 3
 
 
 def test_an_unwritable_self_trace_store_does_not_stop_the_analysis(write, store_uri, cli, tmp_path):
@@ -350,4 +355,4 @@ def test_a_failed_step_without_a_reply_says_so(write, store_uri):
     report = analyze_session("quiet", tracking_uri=store_uri, self_trace_uri=None)
 
     assert report.turns[0].verdict == "unclear"
-    assert report.turns[0].reasons == ["a step failed and the turn recorded no reply"]
+    assert report.turns[0].reasons == ["'refund' failed (refund service down); the turn recorded no reply"]

@@ -85,7 +85,7 @@ def test_a_stored_value_overwritten_from_an_unrelated_message_is_the_root(write,
         chat_turn("My sister lives in Boston, she may visit me.", "How nice!", children=[profile("Boston")]),
         chat_turn("Which hotel do you suggest?", "The Langham in Boston is lovely.",
                   children=[profile("Boston")]),
-        chat_turn("Boston? My trip is to Denver, not Boston.", "Sorry about that."),
+        chat_turn("No, that's wrong: my trip is to Denver, not Boston.", "Sorry about that."),
     ])
 
     assert root_of(report) == (2, "state_corruption")

@@ -186,11 +186,14 @@ def tool_loops(turns: list[Turn]) -> list[Candidate]:
     found: dict[str, Candidate] = {}
     for turn in turns:
         for step in turn.tools:
-            key = f"{step.name}\x00{_canonical(step.arguments)}"
+            # Same call and same answer: no progress (a state write with new data is not a loop).
+            key = f"{step.name}\x00{_canonical(step.arguments)}\x00{_canonical(step.result)}"
             first, count, call, last = runs.get(key, (turn.index, 0, step, turn.index))
             if turn.index - last > 1:  # the run broke: a later identical call starts a new one
                 first, count, call = turn.index, 0, step
             runs[key] = (first, count + 1, call, turn.index)
+            if key in found and turn.index not in found[key].covers and turn.index != first:
+                found[key].covers.append(turn.index)
             if count + 1 >= LOOP_CALLS and key not in found:
                 first_turn = turns[first - 1]
                 found[key] = _candidate(
@@ -198,6 +201,7 @@ def tool_loops(turns: list[Turn]) -> list[Candidate]:
                     f"'{step.name}' was called with the same arguments {LOOP_CALLS}+ times in a row "
                     f"from turn {first} on, without progress", call.span_id,
                     hints=result_hints(call.result))
+                found[key].covers = list(range(first + 1, turn.index + 1))
     return list(found.values())
 
 

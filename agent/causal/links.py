@@ -24,6 +24,8 @@ COMMON_SHARE = 0.3
 MIN_CONTENT_LINK = 0.35
 PREVIOUS_REPLY_LINK = 0.5
 SAME_TURN_LINK = 0.8
+VALUE_LINK = 1.0
+PRODUCED = "a value this fault produced"
 # Origins that rest on a recorded step (a parser's output, a state write, a lost message).
 RECORDED_ORIGINS: set[Category] = {"input_misparsed", "state_corruption", "context_window_dropped_constraint"}
 
@@ -108,19 +110,30 @@ def link_symptoms(
         scores = index.scores(query, last + 1, echo=echo)
         best = max(scores.values(), default=0.0)
         origin = _origin(turns, index, symptom, scores, best, last) if by_user else None
-        # A detector's reading of the origin turn is more specific than the dispute's.
-        origin_turn = origin.turn if origin else None
-        if origin is not None and not any(c.turn == origin_turn for c in everything):
+        found = [(c, *_strength(c, symptom, scores, best)) for c in everything if c.turn <= last]
+        # The earliest source wins: a detector's fault that produced the disputed value at or
+        # before the origin turn, or one recorded on that turn (more specific than a dispute).
+        produced = [c for c, _, why in found if why.endswith(PRODUCED)]
+        if origin is not None and (any(c.turn <= origin.turn for c in produced)
+                                   or any(_explains(c, origin.turn) for c in everything)):
+            origin_turn = None if produced else origin.turn
+            origin = None
+        else:
+            origin_turn = origin.turn if origin else None
+        if origin is not None:
+            found.append((origin, 1.0, "first said what the user disputes"))
             everything.append(origin)
-        for candidate in everything:
-            if candidate.turn > last:
-                continue
-            strength, why = _strength(candidate, symptom, scores, best)
-            if candidate.turn == origin_turn:
+        for candidate, strength, why in found:
+            if origin_turn is not None and _explains(candidate, origin_turn):
                 strength, why = 1.0, "first said what the user disputes"
             if strength > 0:
                 links.append(Link(candidate, symptom, strength, why))
     return everything, links
+
+
+def _explains(candidate: Candidate, turn: int) -> bool:
+    """The candidate is recorded on that turn, or its fault continues there (a loop)."""
+    return candidate.turn == turn or turn in candidate.covers
 
 
 def _strength(
@@ -128,7 +141,7 @@ def _strength(
 ) -> tuple[float, str]:
     disputed = set().union(*(tokens(v) for v in symptom.disputed)) if symptom.disputed else set()
     if disputed and disputed & set().union(*(tokens(v) for v in candidate.values or [""])):
-        return 1.0, f"turn {symptom.turn} disputes a value this fault produced"
+        return VALUE_LINK, f"turn {symptom.turn} disputes {PRODUCED}"
     content = scores.get(candidate.turn, 0.0) / best if best else 0.0
     if content >= MIN_CONTENT_LINK:
         return content, f"turn {symptom.turn} is about what this turn said"

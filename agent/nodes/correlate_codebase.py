@@ -170,7 +170,8 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                     bonus=CULPRIT_BONUS if inside else 0)
     if root.category in SWALLOWING_CATEGORIES:
         for j in culprit_body:
-            if EXCEPT.match(lines[j - 1]) and not _reraises(lines, j):
+            already = any(f.line == j and f.kind == "swallowed_error" for f in found)
+            if EXCEPT.match(lines[j - 1]) and not _reraises(lines, j) and not already:
                 add(j, "swallowed_error",
                     f"span '{targets.culprit}' of turn {root.turn}: the error is caught here and not raised")
     messages = {probe: full for probe, full in targets.error_messages.items() if probe in text}

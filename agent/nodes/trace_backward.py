@@ -61,7 +61,10 @@ def trace_backward(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> d
 
 
 def symptom_of(best: Ranked, symptoms: list[Symptom]) -> Symptom | None:
-    """The symptom the root is linked to, else the first one observed after it."""
+    """The symptom the root is linked to, else the first one observed after it. A turn
+    that failed with no reply shows its own failure."""
+    if best.candidate.category == "app_error":
+        return None
     if best.link is not None:
         return best.link.symptom
     return next((s for s in symptoms if s.turn >= best.candidate.turn), None)
