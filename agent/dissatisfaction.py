@@ -57,6 +57,10 @@ DECLINE = re.compile(
     r"|(?:not )?(?:this|that) time|for now|at the moment"
     r"|i'?m (?:good|fine|ok)|i am (?:good|fine)|nothing|need(?:ed)? nothing|all (?:set|good)|that'?s ok"
     r"|i don'?t (?:need|want)|i do not (?:need|want)|we'?re good|[.!]*$)", I)
+# Agreement first: taking up what the reply offered repeats its words without disputing them.
+AFFIRMATION = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|alright|great|perfect|sounds good|good|fine|correct|right|"
+    r"exactly|absolutely|definitely|please do|go ahead|let'?s do (?:it|that))\b", I)
 NEG_OPENING = re.compile(
     r"^\W*(?:(?:uh+|um+|er+|hmm+|oh|well)[\s,.]+)?(?!no (?:problem|worries|need|rush|hurry)\b)"
     r"(?:no+|nope|nah|negative|wrong|incorrect|not (?:quite|really|exactly)|that'?s not|that is not"
@@ -371,6 +375,7 @@ FEATURES = (
     "request_form",          # opens with a new instruction: "send ...", "can you also ..."
     "question",              # the message asks something
     "legacy_phrase",         # the former PUSHBACK phrase list, as one feature
+    "affirmation",           # opens by agreeing: "yes", "sure", "ok", "sounds good", "great"
 )
 
 
@@ -455,6 +460,7 @@ def extract(
     f["question"] = float(question)
     f["request_form"] = float(bool(REQUEST.search(cue)))
     f["legacy_phrase"] = float(bool(LEGACY_PUSHBACK.search(cue)))
+    f["affirmation"] = float(bool(AFFIRMATION.search(cue)))
 
     earlier_user_values = [v for u, _ in earlier for v in values(u)]
 

@@ -63,7 +63,7 @@ EXPECTED_SIGN = {
     "outside_evidence": 1, "value_replaced": 1, "value_restated": 1, "value_rejected": 1,
     "repeated_request": 1, "repetition": 1, "abandonment": 1, "legacy_phrase": 1,
     "declines_offer": -1, "self_correction": -1, "change_of_mind": -1, "closing": -1, "curious_question": -1,
-    "request_form": -1,
+    "request_form": -1, "affirmation": -1,
 }
 # Total weight of the dev turns relative to the USS training turns (each side class-balanced).
 DEV_SHARE_GRID = (0.5, 1.0, 2.0, 4.0)

@@ -109,8 +109,11 @@ def recorded_failures(turns: list[Turn]) -> list[Candidate]:
             if not any(c.turn == turn.index and c.span_id == error.span_id for c in found):
                 category = ("tool_failure" if acknowledges_failure(turn.assistant)
                             else "tool_failure_reported_as_success" if turn.assistant else "app_error")
+                claim = (", but the reply reads as a success"
+                         if category == "tool_failure_reported_as_success" else "")
                 found.append(_candidate(turn, category, "strong", "recorded_failures",
-                                        f"span '{error.span_name}' failed: {error.message}", error.span_id,
+                                        f"span '{error.span_name}' failed ({error.message}){claim}",
+                                        error.span_id,
                                         values=[error.message],
                                         hints=error_hints(error.message, error.exception_type)))
     return found

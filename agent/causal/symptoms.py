@@ -40,10 +40,12 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
         heard = detect_dissatisfaction(turn.user, previous.assistant, earlier)
         if heard.complaint:
             fired = ", ".join(sorted(heard.features, key=lambda f: -abs(heard.features[f]))[:3])
-            disputed = f"; disputes {', '.join(heard.disputed[:3])}" if heard.disputed else ""
+            quoted = ", ".join(f'"{d}"' for d in heard.disputed[:3])
+            disputed = f"; disputes {quoted}" if quoted else ""
             found.append(Symptom(
                 turn=turn.index, kind="user_dissatisfied", strength=heard.score,
-                detail=f"the user is dissatisfied (score {heard.score:.2f}: {fired}){disputed}: {turn.user}",
+                detail=f"the user is dissatisfied (score {heard.score:.2f}: {fired}){disputed}. "
+                       f"The user wrote: {turn.user}",
                 disputed=list(heard.disputed)))
     return found
 

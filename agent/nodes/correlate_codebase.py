@@ -42,6 +42,9 @@ RELEVANCE = {
     "data_source": 50, "history_window": 45, "memory_state": 35, "session_id": 30,
 }
 CATEGORY_BOOST = {
+    # Where the error is swallowed is the fix, ahead of where it is raised or named.
+    "tool_failure_reported_as_success": {"swallowed_error": 30},
+    "silent_fallback": {"swallowed_error": 30},
     "context_window_dropped_constraint": {"history_window": 60},
     "constraint_ignored": {"history_window": 30, "prompt_text": 30},
     "outdated_retrieval": {"data_source": 60},
@@ -243,8 +246,12 @@ def swallowed_errors(lines: list[str], def_line: int) -> list[tuple[int, str, st
 
 
 def rank(findings: list[CodeFinding]) -> list[CodeFinding]:
-    unique = {(f.path, f.line, f.kind): f for f in findings}.values()
-    ordered = sorted(unique, key=lambda f: (-f.relevance, f.path, f.line))
+    # One finding per line: the most relevant reading of it.
+    best: dict[tuple[str, int], CodeFinding] = {}
+    for f in findings:
+        if (f.path, f.line) not in best or f.relevance > best[(f.path, f.line)].relevance:
+            best[(f.path, f.line)] = f
+    ordered = sorted(best.values(), key=lambda f: (-f.relevance, f.path, f.line))
     per_kind: dict[str, int] = {}
     kept = []
     for finding in ordered:
