@@ -78,7 +78,7 @@ def output_options(fn: F) -> F:
 @main.command()
 @click.argument("session_id", required=False)
 @store_options
-@click.option("--repo", type=click.Path(file_okay=False),
+@click.option("--repo", type=click.Path(),
               help="Application codebase to correlate with "
               "(default: the current directory if it is a code repo).")
 @click.option("--offline", is_flag=True, help="Judge from recorded signals only, even with an API key set.")

@@ -42,6 +42,7 @@ def populated(write, store_uri):  # type: ignore[no-untyped-def]
         (["sess-1", "--experiment-id", "999"], "no experiment with id '999'"),
         (["sess-1", "--experiment-name", "missing"], "no experiment named 'missing'"),
         (["sess-1", "--repo", "/does/not/exist"], "--repo /does/not/exist: no such directory"),
+        (["sess-1", "--repo", "/etc/passwd"], "--repo /etc/passwd: no such directory"),
         (["sess-1", "--experiment-id", "1", "--experiment-name", "app"], "not both"),
     ],
 )
