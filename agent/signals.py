@@ -15,16 +15,6 @@ from agent.state import AssessmentRecord, Category, Turn
 
 Polarity = Literal["positive", "negative"]
 
-PUSHBACK = re.compile(
-    r"\b(you (told|said|promised|claimed|assured)|i (said|told you|asked for|already|mentioned)"
-    r"|as i said|that'?s (wrong|not (right|true|correct|what))|that is (wrong|not)"
-    r"|not what i (asked|wanted|said)|(is|was) wrong|incorrect|doesn'?t exist|does not exist"
-    r"|didn'?t work|did not work|still (not|doesn'?t|broken)|why did you|you forgot"
-    r"|you (got|get) it wrong|no (booking|reservation|record|order)|never (arrived|happened|got)"
-    r"|there is no|there'?s no|you ignored|wasn'?t (booked|sent|done|placed)|isn'?t (booked|there)"
-    r"|keep (saying|repeating)|same (thing|answer) (again|over)|repeating yourself|not the \w+)",
-    re.IGNORECASE,
-)
 ACKNOWLEDGES_FAILURE = re.compile(
     r"\b(sorry|apolog|unable|couldn'?t|could not|can'?t|cannot|failed|failure|error|problem"
     r"|issue|try again|unfortunately|not able|went wrong|unavailable)\b",
@@ -61,14 +51,6 @@ STOPWORDS = set(
     "told said say tell asked get got make made want need know like one now still only".split()
 )
 WORD = re.compile(r"[a-z0-9][a-z0-9'\-]{2,}")
-
-
-def pushback_phrase(text: str | None) -> str | None:
-    """The phrase in a user message that disputes an earlier answer, if any."""
-    if not text:
-        return None
-    match = PUSHBACK.search(text)
-    return match.group(0) if match else None
 
 
 def acknowledges_failure(reply: str | None) -> bool:

@@ -17,17 +17,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from agent.dissatisfaction import MODEL_PATH, _content_words, _values, detect_dissatisfaction, model
+from agent.dissatisfaction import (
+    LEGACY_PUSHBACK,
+    MODEL_PATH,
+    _content_words,
+    _values,
+    detect_dissatisfaction,
+    model,
+)
 from evals.train_dissatisfaction import Example, load_turn_set, load_uss, prf, uss_split
 
-try:  # the engine may retire the phrase list; its pattern survives as a detector feature
-    from agent.signals import pushback_phrase
-except ImportError:  # pragma: no cover
-    from agent.dissatisfaction import LEGACY_PUSHBACK
 
-    def pushback_phrase(text: str | None) -> str | None:
-        match = LEGACY_PUSHBACK.search(text or "")
-        return match.group(0) if match else None
+def pushback_phrase(text: str | None) -> str | None:
+    """The former phrase list, the baseline: it survives only as one detector feature."""
+    match = LEGACY_PUSHBACK.search(text or "")
+    return match.group(0) if match else None
 
 
 def detector(e: Example) -> bool:
@@ -80,7 +84,7 @@ def _io(root: dict[str, Any]) -> tuple[str | None, str | None]:
 def main() -> None:
     shipped = model()
     print(f"dissatisfaction detector at threshold {shipped.threshold:.3f} vs today's phrase list "
-          "(agent.signals.pushback_phrase)")
+          "(the former agent.signals.PUSHBACK list)")
     held = uss_split(load_uss())[1]
     # Same turns, the looser reading "below neutral" (mean < 3): how much of the gap is label noise.
     loose = [replace(e, complaint=e.mean is not None and e.mean < 3) for e in held]
