@@ -18,6 +18,7 @@ import argparse
 import gc
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -76,12 +77,15 @@ def main() -> None:
     args = parser.parse_args()
     quiet_mlflow_http()
     workdir = Path(tempfile.mkdtemp(prefix="turnback-bench-"))
-    rows = []
+    print("| turns | read (s) | analysis (s) | analysis / read | engine only (s) "
+          "| growth vs previous size |")
+    print("|---|---|---|---|---|---|")
+    previous = None
     try:
         uri = f"sqlite:///{workdir / 'mlflow.db'}"
         for n in (int(s) for s in args.sizes.split(",")):
             session = f"bench-{n}"
-            print(f"writing {n} turns ...", flush=True)
+            print(f"writing {n} turns ...", file=sys.stderr, flush=True)
             experiment_id = write_session(uri, "bench", session, session_turns(n))
             read, _ = timed(lambda s=session, e=experiment_id: search_with_spans(uri, e, s))
             analysis, report = timed(lambda s=session, e=experiment_id: analyze_session(
@@ -89,19 +93,14 @@ def main() -> None:
             turns = [Turn(index=t.index, trace_id=t.trace_id, timestamp_ms=t.index, state="OK",
                           user=t.user, assistant=t.assistant) for t in report.turns]
             core, _ = timed(lambda t=turns: engine(t))
-            rows.append((n, read, analysis, core))
+            growth = (f"{n / previous[0]:.0f}x turns: analysis {analysis / previous[2]:.1f}x, "
+                      f"engine {core / previous[3]:.1f}x") if previous else "-"
+            # Each row as soon as it is measured: the largest sizes take long to write.
+            print(f"| {n} | {read:.2f} | {analysis:.2f} | {analysis / read:.2f}x | {core:.3f} | {growth} |",
+                  flush=True)
+            previous = (n, read, analysis, core)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print("\n| turns | read (s) | analysis (s) | analysis / read | engine only (s) "
-          "| growth vs previous size |")
-    print("|---|---|---|---|---|---|")
-    previous = None
-    for n, read, analysis, core in rows:
-        growth = (f"{n / previous[0]:.0f}x turns: analysis {analysis / previous[2]:.1f}x, "
-                  f"engine {core / previous[3]:.1f}x") if previous else "-"
-        print(f"| {n} | {read:.2f} | {analysis:.2f} | {analysis / read:.2f}x | {core:.3f} | {growth} |")
-        previous = (n, read, analysis, core)
-
 
 if __name__ == "__main__":
     main()
