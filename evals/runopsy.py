@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -72,7 +73,10 @@ from evals.scoring import (
     uniform_random,
 )
 
-CASES = Path("/work/shared/data/runopsy-bench/bench_cases.json")
+# The exported cases live in shared/ beside the project root (or $TURNBACK_RUNOPSY_CASES).
+CASES = Path(os.environ.get(
+    "TURNBACK_RUNOPSY_CASES",
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "runopsy-bench" / "bench_cases.json"))
 RUNOPSY_OWN = (17, 18)  # runopsy's own rules, top-1 on the 18 scored cases (README)
 LIFECYCLE = {"run_start", "run_end"}
 STEP_KINDS = {"tool_call", "llm_call", "memory_op", "handoff", "claim"}
