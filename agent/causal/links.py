@@ -12,6 +12,7 @@ matched against the index, not against every earlier turn. A symptom links to:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -50,6 +51,7 @@ class ContentIndex:
         self.turns = turns
         self.said: dict[str, list[int]] = defaultdict(list)
         self.claimed: dict[str, list[int]] = defaultdict(list)
+        self._sets: dict[int, set[int]] = {}
         for turn in turns:
             said = app_tokens(turn)
             for token in said:
@@ -63,9 +65,13 @@ class ContentIndex:
         limit = max(3, COMMON_SHARE * max(before - 1, 1))
         scores: dict[int, float] = defaultdict(float)
         for token in query:
-            postings = [t for t in index.get(token, ()) if t < before]
-            if not postings or len(postings) > limit:
+            # Postings are in turn order: a binary search finds how many precede `before`,
+            # so a token every turn says costs nothing to skip.
+            all_turns = index.get(token, [])
+            count = bisect_left(all_turns, before)
+            if not count or count > limit:
                 continue
+            postings = all_turns[:count]
             weight = math.log(1 + (before - 1) / len(postings))
             for turn in postings:
                 scores[turn] += weight
@@ -73,16 +79,24 @@ class ContentIndex:
 
     def first_appearance(self, value: str, before: int) -> int | None:
         """The earliest turn before `before` whose app side said every token of `value`."""
-        wanted = tokens(value)
-        if not wanted:
+        lists = [self.said.get(token, []) for token in tokens(value)]
+        if not lists or not all(lists):
             return None
-        common: set[int] | None = None
-        for token in wanted:
-            turns = {t for t in self.said.get(token, ()) if t < before}
-            common = turns if common is None else common & turns
-            if not common:
+        # Walk the rarest token's turns in order; check the others by set membership.
+        rarest = min(lists, key=len)
+        others = [self._as_set(p) for p in lists if p is not rarest]
+        for turn in rarest:
+            if turn >= before:
                 return None
-        return min(common) if common else None
+            if all(turn in other for other in others):
+                return turn
+        return None
+
+    def _as_set(self, postings: list[int]) -> set[int]:
+        key = id(postings)
+        if key not in self._sets:
+            self._sets[key] = set(postings)
+        return self._sets[key]
 
 
 def app_tokens(turn: Turn) -> set[str]:
