@@ -106,6 +106,31 @@ def app_tokens(turn: Turn) -> set[str]:
     return tokens(" ".join(parts))
 
 
+class CandidateIndex:
+    """Candidates by the turns they sit on (or continue on) and by the tokens of the
+    values they produced, so a symptom looks up the few that can link to it."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        self.by_turn: dict[int, list[Candidate]] = defaultdict(list)
+        self.by_token: dict[str, list[Candidate]] = defaultdict(list)
+        self.value_tokens: dict[int, set[str]] = {}
+        for candidate in candidates:
+            self.add(candidate)
+
+    def add(self, candidate: Candidate) -> None:
+        for turn in {candidate.turn, *candidate.covers}:
+            self.by_turn[turn].append(candidate)
+        self.value_tokens[id(candidate)] = set().union(*(tokens(v) for v in candidate.values or [""]))
+        for token in self.value_tokens[id(candidate)]:
+            self.by_token[token].append(candidate)
+
+    def near(self, turns: set[int], disputed: set[str], last: int) -> list[Candidate]:
+        """Candidates at or before `last` on those turns or sharing a disputed token."""
+        found = {id(c): c for t in turns for c in self.by_turn.get(t, ())}
+        found.update((id(c), c) for token in disputed for c in self.by_token.get(token, ()))
+        return [c for c in found.values() if c.turn <= last]
+
+
 def link_symptoms(
     turns: list[Turn], candidates: list[Candidate], symptoms: list[Symptom]
 ) -> tuple[list[Candidate], list[Link]]:
@@ -113,6 +138,7 @@ def link_symptoms(
     found on the way (returned with the detectors' candidates)."""
     index = ContentIndex(turns)
     everything = list(candidates)
+    known = CandidateIndex(everything)
     links: list[Link] = []
     for symptom in symptoms:
         complaint = turns[symptom.turn - 1]
@@ -124,12 +150,16 @@ def link_symptoms(
         scores = index.scores(query, last + 1, echo=echo)
         best = max(scores.values(), default=0.0)
         origin = _origin(turns, index, symptom, scores, best, last) if by_user else None
-        found = [(c, *_strength(c, symptom, scores, best)) for c in everything if c.turn <= last]
+        disputed = set().union(*(tokens(v) for v in symptom.disputed)) if symptom.disputed else set()
+        linked_turns = {t for t, score in scores.items() if score >= MIN_CONTENT_LINK * best}
+        linked_turns |= {symptom.turn, symptom.turn - 1} | ({origin.turn} if origin else set())
+        found = [(c, *_strength(c, symptom, scores, best, disputed, known))
+                 for c in known.near(linked_turns, disputed, last)]
         # The earliest source wins: a detector's fault that produced the disputed value at or
         # before the origin turn, or one recorded on that turn (more specific than a dispute).
         produced = [c for c, _, why in found if why.endswith(PRODUCED)]
         if origin is not None and (any(c.turn <= origin.turn for c in produced)
-                                   or any(_explains(c, origin.turn) for c in everything)):
+                                   or known.by_turn.get(origin.turn)):
             origin_turn = None if produced else origin.turn
             origin = None
         else:
@@ -137,6 +167,7 @@ def link_symptoms(
         if origin is not None:
             found.append((origin, 1.0, "first said what the user disputes"))
             everything.append(origin)
+            known.add(origin)
         for candidate, strength, why in found:
             if origin_turn is not None and _explains(candidate, origin_turn):
                 strength, why = 1.0, "first said what the user disputes"
@@ -151,10 +182,10 @@ def _explains(candidate: Candidate, turn: int) -> bool:
 
 
 def _strength(
-    candidate: Candidate, symptom: Symptom, scores: dict[int, float], best: float
+    candidate: Candidate, symptom: Symptom, scores: dict[int, float], best: float,
+    disputed: set[str], known: CandidateIndex,
 ) -> tuple[float, str]:
-    disputed = set().union(*(tokens(v) for v in symptom.disputed)) if symptom.disputed else set()
-    if disputed and disputed & set().union(*(tokens(v) for v in candidate.values or [""])):
+    if disputed and disputed & known.value_tokens[id(candidate)]:
         return VALUE_LINK, f"turn {symptom.turn} disputes {PRODUCED}"
     content = scores.get(candidate.turn, 0.0) / best if best else 0.0
     if content >= MIN_CONTENT_LINK:
