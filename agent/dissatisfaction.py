@@ -79,7 +79,8 @@ CITES_ASSISTANT = re.compile(
 CHALLENGE = re.compile(
     r"\b(?:how come|since when|why (?:did|would|do|does|are|is|didn'?t|haven'?t|hasn'?t|isn'?t|can'?t|won'?t)"
     r" (?:you|it|that|this|the)|are you (?:sure|kidding|serious|certain)|did you (?:even|actually|really|not)"
-    r"|what do you mean|where did you get|who told you|how (?:did|could|can) you|is that (?:right|true|"
+    r"|what do you mean|where did you get|where (?:did|does|do) [^?.!]{1,40} come from"
+    r"|who told you|how (?:did|could|can) you|is that (?:right|true|"
     r"correct|so)|really\s*\?|what\?|huh\?)", I)
 # A question that holds the assistant to something it said or did ("didn't you say ...?").
 QUESTION_TO_YOU = re.compile(
@@ -277,7 +278,8 @@ def _same(a: Value, b: Value) -> bool:
     if {a.kind, b.kind} == {"number", "time"}:
         # "not 8" after "open until 8pm".
         number, time = (a, b) if a.kind == "number" else (b, a)
-        return number.key.isdigit() and _hour12(time.key) == f"{int(number.key) % 12:02d}:00"
+        return (number.key.isdigit() and 1 <= int(number.key) <= 12
+                and _hour12(time.key) == f"{int(number.key) % 12:02d}:00")
     if _family(a.kind) != _family(b.kind):
         return False
     if a.kind == "time" and "~" in a.key + b.key:
@@ -445,8 +447,11 @@ def extract(
     # "How come ...?" about what the reply claimed (its value, two of its words, or the
     # assistant itself) challenges it; about anything else, even the same subject, it is
     # curiosity ("since when has the library had a café?").
+    earlier_user_values = [v for u, _ in earlier for v in values(u)]
+    replies = [reply, *(r or "" for _, r in reversed(earlier) if r != previous_reply)]
+    named = _named_from_replies(mine, replies, earlier_user_values)
     anchored = (len(shared) >= 2 or bool(SECOND_PERSON.search(cue))
-                or any(_same(v, r) for v in mine for r in theirs))
+                or any(_same(v, r) for v in mine for r in theirs) or bool(named))
     f["challenge_question"] = float(challenge and anchored)
     f["curious_question"] = float(challenge and not anchored)
     f["disbelief"] = float(bool(DISBELIEF.search(cue)))
@@ -462,18 +467,18 @@ def extract(
     f["legacy_phrase"] = float(bool(LEGACY_PUSHBACK.search(cue)))
     f["affirmation"] = float(bool(AFFIRMATION.search(cue)))
 
-    earlier_user_values = [v for u, _ in earlier for v in values(u)]
-
     # What the user rejects outright ("not the 12th", "you told me 2pm") and a reply stated.
     rejected = [v for v in mine if NEGATED_BEFORE.search(text[max(0, v.start - 30):v.start])
                 or CITED_BEFORE.search(text[max(0, v.start - 60):v.start])]
-    replies = [reply, *(r or "" for _, r in reversed(earlier) if r != previous_reply)]
     rejected_in_replies: list[Value] = []
     for v in rejected:
         hit = next((r for rep in replies for r in values(rep) if _same(v, r)), None)
         if hit:
             rejected_in_replies.append(hit)
     replaced = _replaced(text, [v for v in mine if v not in rejected], reply, theirs)
+    # Asking about another value ("and the price of item 3?") is not asserting it; a value
+    # stated in a sentence of its own is, whatever the message asks next.
+    asserted = _replaced(text, [v for v in mine if v not in rejected and not _asked(text, v)], reply, theirs)
 
     # A replaced value that the user had asked for earlier: the assistant did as told and the
     # user is changing their own request. A new value the user had given earlier: the user is
@@ -481,8 +486,7 @@ def extract(
     own = [r for r in replaced if any(_same(r, e) for e in earlier_user_values)]
     restated = [v for v in mine if v not in rejected and any(_same(v, e) for e in earlier_user_values)
                 and any(_family(r.kind) == _family(v.kind) for r in replaced)]
-    # Asking about another value ("and the price of item 3?") is not asserting it.
-    f["value_replaced"] = float(bool(replaced) and not question)
+    f["value_replaced"] = float(bool(asserted))
     f["value_rejected"] = float(bool(rejected_in_replies))
     f["value_restated"] = float(bool(restated))
     f["self_correction"] = float(bool(own) and not restated and not rejected_in_replies
@@ -497,6 +501,10 @@ def extract(
         f["repeated_request"] = float(len(words) >= 3 and max(similar, default=0.0) >= 0.5)
 
     disputed = [] if f["self_correction"] else _unique(v.surface for v in rejected_in_replies + replaced)
+    if not disputed:
+        # "Where did 18:00 come from?": a value a reply stated and the user never gave, named
+        # again in the complaint, is what the complaint is about.
+        disputed = _unique(r.surface for r in named)
     if not disputed and not f["self_correction"] and not f["change_of_mind"]:
         # "I said I'm vegetarian!": the user's own words, which an earlier reply may have
         # echoed faithfully; what broke them is the previous reply.
@@ -504,6 +512,27 @@ def extract(
         claim = _disputed_claim(text, [reply] if own_words else replies, fallback=own_words)
         disputed = [claim] if claim else []
     return f, disputed
+
+
+def _named_from_replies(mine: Sequence[Value], replies: list[str], user_values: list[Value]) -> list[Value]:
+    """Values of the user's text that a reply stated first (latest reply first): specific
+    kinds only, since a bare small number or a common name matches by chance."""
+    named = []
+    for v in mine:
+        if v.kind == "name" or (v.kind == "number" and len(v.key) < 3):
+            continue
+        if any(_same(v, e) for e in user_values):
+            continue
+        hit = next((r for rep in replies for r in values(rep) if _same(v, r)), None)
+        if hit is not None:
+            named.append(hit)
+    return named
+
+
+def _asked(text: str, value: Value) -> bool:
+    """The value sits in a sentence that ends with a question mark."""
+    end = re.search(r"[.!?\n]", text[value.end:])
+    return bool(end) and end.group() == "?"
 
 
 SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]*")  # "84.90" does not end a sentence

@@ -120,6 +120,39 @@ def test_a_source_dated_older_than_its_sibling_whose_content_the_reply_used(writ
     assert "pricing_2022" in report.root_cause.explanation
 
 
+def test_a_stale_source_is_blamed_where_a_reply_first_used_it(write, store_uri):
+    old = {"id": "hours_2019", "content": "Saturday 9:00-13:00. Sunday closed.",
+           "metadata": {"source": "docs/hours_2019.md"}}
+    new = {"id": "hours_2024", "content": "Saturday 9:00-17:00. Sunday 12:00-16:00.",
+           "metadata": {"source": "docs/hours_2024.md"}}
+    report = analyze(write, store_uri, [
+        # Only the old page is retrieved here: nothing yet shows it is stale.
+        chat_turn("When are you open on Saturday?", "On Saturdays we are open from 9:00 to 13:00.",
+                  children=[retriever_span("search_docs", "saturday hours", [old])]),
+        chat_turn("Can I print there?", "Yes, printing is on the 2nd floor."),
+        chat_turn("And on Sunday?", "On Sundays we are closed.",
+                  children=[retriever_span("search_docs", "sunday hours", [old, new])]),
+    ])
+
+    assert root_of(report) == (1, "outdated_retrieval")
+    assert "hours_2019" in report.root_cause.explanation
+
+
+def test_a_recorded_fault_the_complaint_touches_outranks_a_text_only_origin(write, store_uri):
+    old = {"id": "hours_2019", "content": "Saturday 9:00-13:00.", "metadata": {"source": "hours_2019.md"}}
+    new = {"id": "hours_2024", "content": "Saturday 9:00-17:00.", "metadata": {"source": "hours_2024.md"}}
+    report = analyze(write, store_uri, [
+        chat_turn("When are you open on Saturday?", "On Saturdays we are open from 9:00 to 13:00.",
+                  children=[retriever_span("search_docs", "saturday hours", [old, new])]),
+        chat_turn("Any events for kids?", "There is a story hour on Saturday at 15:00 in the main hall."),
+        # The user cites the last reply (a text-only origin) but disputes the hours of turn 1.
+        chat_turn("Since when are you shut on Saturday afternoons? The story hour you just mentioned is then.",
+                  "You may be right, please check with the desk."),
+    ])
+
+    assert root_of(report) == (1, "outdated_retrieval")
+
+
 def test_the_newer_source_used_is_healthy(write, store_uri):
     docs = [
         {"id": "a", "content": "Opening hours: 9 to 17.", "metadata": {"source": "hours_2021.md"}},

@@ -172,6 +172,25 @@ def test_plain_questions_and_new_requests_are_not_complaints() -> None:
     assert not complaint("Now do the same for Porto, 3 days.", "Here's a 2-day plan for Lisbon.")
 
 
+def test_a_value_stated_in_its_own_sentence_replaces_one_even_when_a_question_follows() -> None:
+    features, _ = extract("The meter shows 4,120 kWh. Can you check it?", "Your reading is 3,980 kWh.")
+    assert features["value_replaced"]
+
+
+def test_asking_about_another_value_is_not_replacing_one() -> None:
+    features, _ = extract("And what does the 2 kg bag cost?", "The 1 kg bag costs 4 EUR.")
+    assert not features["value_replaced"]
+
+
+def test_asking_where_an_earlier_replys_value_came_from_disputes_that_value() -> None:
+    earlier = [("When do doors open on Friday?", "Doors open at 18:00 and the show starts at 20:00."),
+               ("Can I bring a bag?", "Yes, small bags are fine; the cloakroom is 30 DKK.")]
+    result = detect_dissatisfaction("We waited outside until 19:00. Where did 18:00 come from?",
+                                    earlier[-1][1], earlier)
+    assert result.complaint
+    assert result.disputed == ["18:00"]
+
+
 def test_thanks_is_not_a_complaint() -> None:
     assert not complaint("Thanks, that's really helpful!", "Your refund of 30 EUR is on its way.")
     assert not complaint("7pm please.", "7pm and 8:30pm are free.")

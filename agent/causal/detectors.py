@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
 from typing import Any
 
 from agent.dispute import outdated_reason
@@ -42,9 +44,13 @@ DELIBERATE_CHANGE = re.compile(
 )
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 SHINGLE_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
+# A figure a reply can only have taken from a source: a time, price, amount or date part.
+FIGURE = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)?(?![\w])")
 VERSION = re.compile(r"(?:\bv|\bversion[ _:=-]*)(\d{1,3})\b", re.I)
 NEAR_DUPLICATE = 0.85
-MINHASH_KEYS = 4
+MINHASH_KEYS = 6
+# Earlier replies compared per min-hash key: a constant, so the check stays linear.
+RECENT_PER_KEY = 8
 
 
 LENGTH_SETTINGS = ["max_tokens", "max_output_tokens", "max_completion_tokens", "max_new_tokens",
@@ -252,11 +258,14 @@ def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
 
 def stale_sources(turns: list[Turn]) -> list[Candidate]:
     """A retrieved document that its own metadata marks stale, or that is dated or
-    versioned older than a sibling retrieved with it. Strong when the reply used what
-    only that document said; a document merely old by the calendar is weak."""
-    found = []
+    versioned older than a sibling retrieved with it. Strong when a reply used what only
+    that document said; a document merely old by the calendar is weak.
+
+    What is learned about a document at one turn (a newer sibling shows up at turn 4)
+    holds for every turn that retrieved it: the fault is the first turn whose reply used
+    it, and later retrievals of it are the same fault continuing."""
+    stale: dict[str, tuple[str, bool]] = {}  # document -> (why, aged only)
     for turn in turns:
-        reply = _shingles(turn.assistant)
         for retrieval in turn.retrievals:
             docs = retrieval.documents
             recency = {id(d): _recency(d) for d in docs}
@@ -268,18 +277,51 @@ def stale_sources(turns: list[Turn]) -> list[Candidate]:
                 if mine and newest and mine < newest:
                     why = f"{_describe(mine)}, older than a sibling source ({_describe(newest)})"
                     aged_only = False
-                if why is None:
+                if why is not None and (_doc_name(doc) not in stale or stale[_doc_name(doc)][1]):
+                    stale[_doc_name(doc)] = (why, aged_only)
+    if not stale:
+        return []
+    first: dict[str, Candidate] = {}
+    for turn in turns:
+        for retrieval in turn.retrievals:
+            for doc in retrieval.documents:
+                name = _doc_name(doc)
+                if name not in stale:
                     continue
-                others = set().union(*(_shingles(d.content) for d in docs if d is not doc))
-                used = {" ".join(s) for s in (_shingles(doc.content) - others) & reply}
-                name = doc.uri or doc.doc_id or "?"
+                why, aged_only = stale[name]
+                used = _used_only_from(doc, retrieval.documents, turn)
+                earlier = first.get(name)
+                if earlier is not None and (earlier.severity == "strong" or not used or aged_only):
+                    if turn.index != earlier.turn and turn.index not in earlier.covers:
+                        earlier.covers.append(turn.index)
+                    continue
                 severity: Severity = "strong" if used and not aged_only else "weak"
-                found.append(_candidate(
+                candidate = _candidate(
                     turn, "outdated_retrieval", severity, "stale_sources",
                     f"retrieved document {name} is outdated ({why})"
                     + (f" and the reply used it ({', '.join(sorted(used)[:4])})" if used else ""),
-                    retrieval.span_id, values=sorted(used)))
-    return found
+                    retrieval.span_id, values=sorted(used),
+                    hints=[PurePosixPath(name).name] if name != "?" else [])
+                if earlier is not None:  # a weak first sighting, now used: the fault starts here
+                    candidate.covers = [t for t in earlier.covers if t > turn.index]
+                first[name] = candidate
+    return list(first.values())
+
+
+def _doc_name(doc: RetrievedDocument) -> str:
+    return doc.uri or doc.doc_id or "?"
+
+
+def _used_only_from(doc: RetrievedDocument, docs: list[RetrievedDocument], turn: Turn) -> set[str]:
+    """What the reply took from this document and from none of its siblings: shared word
+    trigrams, or figures (times, prices, dates) the user did not bring up."""
+    reply = _shingles(turn.assistant)
+    others = [d for d in docs if d is not doc]
+    other_shingles = set().union(*(_shingles(d.content) for d in others))
+    used = {" ".join(s) for s in (_shingles(doc.content) - other_shingles) & reply}
+    figures = set(FIGURE.findall(doc.content)).difference(*(FIGURE.findall(d.content) for d in others))
+    used |= {f for f in figures & set(FIGURE.findall(turn.assistant or "")) if len(f) > 1}
+    return used - set(FIGURE.findall(turn.user or ""))
 
 
 def _shingles(text: str | None) -> set[tuple[str, ...]]:
@@ -371,8 +413,10 @@ def repeated_replies(turns: list[Turn]) -> list[Candidate]:
         words = content_words(turn.assistant)
         if len(words) < 4:
             continue
-        keys = [(i, min(words, key=lambda w, i=i: hash((i, w)))) for i in range(MINHASH_KEYS)]
-        earlier = {j for key in keys for j in buckets[key][-4:]}
+        # A stable hash: the same session gets the same verdict in every process.
+        keys = [(i, min(words, key=lambda w, i=i: zlib.crc32(f"{i}:{w}".encode())))
+                for i in range(MINHASH_KEYS)]
+        earlier = {j for key in keys for j in buckets[key][-RECENT_PER_KEY:]}
         match = next((j for j in sorted(earlier)
                       if len(words & words_of[j]) / len(words | words_of[j]) >= NEAR_DUPLICATE), None)
         if match is not None:

@@ -164,6 +164,13 @@ def link_symptoms(
             origin = None
         else:
             origin_turn = origin.turn if origin else None
+        if origin is not None and origin.severity == "weak":
+            # Nothing recorded explains the dispute at its origin: a recorded fault that said
+            # some of what the user disputes comes first (a weak signal never outranks it).
+            recorded = _recorded_fault_touched(known, scores, last)
+            if recorded is not None:
+                found.append((recorded, 1.0, "recorded fault behind what the user disputes"))
+                origin = None
         if origin is not None:
             found.append((origin, 1.0, "first said what the user disputes"))
             everything.append(origin)
@@ -174,6 +181,17 @@ def link_symptoms(
             if strength > 0:
                 links.append(Link(candidate, symptom, strength, why))
     return everything, links
+
+
+def _recorded_fault_touched(known: CandidateIndex, scores: dict[int, float], last: int) -> Candidate | None:
+    """The earliest strong candidate at or before `last` on a turn that said some of
+    what the complaint is about."""
+    touched = sorted(t for t, score in scores.items() if score > 0 and t <= last)
+    for turn in touched:
+        strong = [c for c in known.by_turn.get(turn, ()) if c.severity == "strong" and c.turn <= last]
+        if strong:
+            return min(strong, key=lambda c: c.turn)
+    return None
 
 
 def _explains(candidate: Candidate, turn: int) -> bool:
