@@ -41,6 +41,10 @@ class Dissatisfaction:
     """The features that fired, each with its contribution to the log-odds (weight x
     value; negative ones argue against a complaint). Features the model gives no weight are
     left out."""
+    restated: list[str] = field(default_factory=list)
+    """Values the user gave in an earlier message and now gives again where a reply put
+    another value of that kind ("Tuesday the 14th" after "Monday 20 May"). Empty unless
+    `complaint`."""
     disputed: list[str] = field(default_factory=list)
     """What of the previous (or an earlier) reply the user contradicts, verbatim from that
     reply: the values replaced or rejected ("12th", "$200", "Terminal 3"), else the reply
@@ -143,7 +147,8 @@ CHANGE_OF_MIND = re.compile(
 SECOND_PERSON = re.compile(r"\byou(?:r|'ve|'d)?\b", I)
 # A new instruction or question opening the message: the user moving on, not looking back.
 REQUEST = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|great|thanks|now|also|next|and|then|cool|perfect)[\s,.!]+)*(?:please |(?:can"
+    r"^\W*(?:(?:ok(?:ay)?|great|thanks|now|also|next|and|then|cool|perfect|actually|oh|hmm|wait)[\s,.!]+)*"
+    r"(?:please |(?:can"
     r"|could|would)"
     r" you (?:also |please )?|i(?:'d| would) like (?:to |you to )?|i (?:need|want) (?:you )?to )?(?:send"
     r"|book|make"
@@ -439,7 +444,8 @@ def extract(
     f["refers_to_own_words"] = float(bool(OWN_WORDS.search(cue)))
     f["cites_assistant"] = float(bool(CITES_ASSISTANT.search(cue)))
     question = "?" in cue
-    challenge = bool(CHALLENGE.search(cue)) or (question and bool(QUESTION_TO_YOU.search(cue)))
+    challenge = (bool(CHALLENGE.search(cue)) or (question and bool(QUESTION_TO_YOU.search(cue)))
+                 or (not asked and _echo_question(cue, values(reply))))
     words = content_words(text)
     shared = words & content_words(reply)
     mine = values(text)
@@ -514,6 +520,22 @@ def extract(
     return f, disputed
 
 
+def restated_values(
+    user_text: str | None, previous_reply: str | None, earlier_turns: Sequence[Exchange] = ()
+) -> list[str]:
+    """Values of the user's text that the user gave in an earlier message, not in the
+    previous reply, where a recent reply gave a value of the same kind instead."""
+    earlier = list(earlier_turns)[-MAX_EARLIER:]
+    earlier_user_values = [v for u, _ in earlier for v in values(u)]
+    replies = [previous_reply or "", *(r or "" for _, r in reversed(earlier[-3:]))]
+    stated = [r for rep in replies for r in values(rep)]
+    out = [v.surface for v in values(user_text)
+           if v.kind != "name" and any(_same(v, e) for e in earlier_user_values)
+           and not any(_same(v, r) for r in stated)
+           and any(_family(r.kind) == _family(v.kind) for r in stated)]
+    return _unique(out)
+
+
 def _named_from_replies(mine: Sequence[Value], replies: list[str], user_values: list[Value]) -> list[Value]:
     """Values of the user's text that a reply stated first (latest reply first): specific
     kinds only, since a bare small number or a common name matches by chance."""
@@ -527,6 +549,20 @@ def _named_from_replies(mine: Sequence[Value], replies: list[str], user_values: 
         if hit is not None:
             named.append(hit)
     return named
+
+
+ECHO = re.compile(r"(?:^|(?<=[.!?]))\s*([^.!?]{1,40})\?")
+
+
+def _echo_question(text: str, stated: Sequence[Value]) -> bool:
+    """A short question that only repeats a value the reply stated ("Monday the 20th?"):
+    the user cannot believe it. An echo of an offer the reply asked about is not one."""
+    for match in ECHO.finditer(text):
+        words = WORD.findall(match.group(1).lower())
+        echoed = [v for v in values(match.group(1)) if any(_same(v, r) for r in stated)]
+        if echoed and len(words) <= 4:
+            return True
+    return False
 
 
 def _asked(text: str, value: Value) -> bool:
@@ -605,4 +641,5 @@ def detect_dissatisfaction(
     complaint = s >= m.threshold
     # Each fired feature with its pull on the verdict, so an explanation can lead with the strongest.
     fired = {k: round(m.weights.get(k, 0.0) * v, 3) for k, v in features.items() if v and m.weights.get(k)}
-    return Dissatisfaction(s, complaint, fired, disputed if complaint else [])
+    restated = restated_values(user_text, previous_reply, earlier_turns) if complaint else []
+    return Dissatisfaction(s, complaint, fired, restated, disputed if complaint else [])

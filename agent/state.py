@@ -233,6 +233,7 @@ class Symptom(BaseModel):
     detail: str
     strength: float = Field(description="0..1, how sure the observation is")
     disputed: list[str] = Field(default=[], description="values or claims the user contradicts")
+    restated: list[str] = Field(default=[], description="values the user gave earlier and gives again")
 
 
 class Alternative(BaseModel):

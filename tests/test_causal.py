@@ -146,11 +146,27 @@ def test_a_recorded_fault_the_complaint_touches_outranks_a_text_only_origin(writ
                   children=[retriever_span("search_docs", "saturday hours", [old, new])]),
         chat_turn("Any events for kids?", "There is a story hour on Saturday at 15:00 in the main hall."),
         # The user cites the last reply (a text-only origin) but disputes the hours of turn 1.
-        chat_turn("Since when are you shut on Saturday afternoons? The story hour you just mentioned is then.",
+        chat_turn("Since when are you shut on Saturday afternoons? "
+                  "The story hour you just mentioned is then.",
                   "You may be right, please check with the desk."),
     ])
 
     assert root_of(report) == (1, "outdated_retrieval")
+
+
+def test_a_value_the_user_restates_is_traced_to_the_turn_that_lost_it(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("Book Biscuit's booster for Tuesday the 14th, in the morning.",
+                  "Biscuit is booked for Tuesday 21 May at 09:40."),
+        chat_turn("Does he need to fast?", "No fasting is needed for a vaccination."),
+        chat_turn("Text me a reminder the day before?", "Done: a reminder on Monday 20 May."),
+        chat_turn("Monday the 20th? His appointment is on the 14th. Tuesday the 14th.",
+                  "Sorry, I'll ask the desk to move it."),
+    ])
+
+    assert report.root_cause is not None
+    assert report.root_cause.turn == 1
+    assert report.symptom_turn == 4
 
 
 def test_the_newer_source_used_is_healthy(write, store_uri):

@@ -191,6 +191,33 @@ def test_asking_where_an_earlier_replys_value_came_from_disputes_that_value() ->
     assert result.disputed == ["18:00"]
 
 
+def test_a_short_question_echoing_the_replys_value_is_a_challenge() -> None:
+    result = detect_dissatisfaction("Friday the 9th? The party is on Saturday.",
+                                    "Your cake will be ready for pickup on Friday the 9th.")
+    assert result.complaint
+    assert result.features["challenge_question"]
+
+
+def test_echoing_an_option_the_reply_offered_is_no_challenge() -> None:
+    features, _ = extract("7pm? Sure, book it.", "I can book 7pm or 8pm, which would you like?")
+    assert not features["challenge_question"]
+
+
+def test_a_value_the_user_gave_before_and_gives_again_is_restated() -> None:
+    earlier = [("Book the vet for Tuesday the 14th please.", "Booked for Tuesday 21 May at 09:40."),
+               ("Remind me the day before?", "Done: a reminder on Monday 20 May.")]
+    result = detect_dissatisfaction("Monday the 20th? The appointment is on the 14th.",
+                                    earlier[-1][1], earlier)
+    assert result.complaint
+    assert result.restated == ["14th"]
+
+
+def test_a_change_of_plan_opened_with_actually_is_a_request_not_a_complaint() -> None:
+    earlier = [("Deliver on Saturday morning please.", "Your delivery is set for Saturday, 8am-12pm.")]
+    assert not complaint("Actually, move mine to Sunday, same time.",
+                         "Your order is still set for Saturday morning.", earlier)
+
+
 def test_thanks_is_not_a_complaint() -> None:
     assert not complaint("Thanks, that's really helpful!", "Your refund of 30 EUR is on its way.")
     assert not complaint("7pm please.", "7pm and 8:30pm are free.")

@@ -51,13 +51,17 @@ class ContentIndex:
         self.turns = turns
         self.said: dict[str, list[int]] = defaultdict(list)
         self.claimed: dict[str, list[int]] = defaultdict(list)
+        self.asked: dict[str, list[int]] = defaultdict(list)
         self._sets: dict[int, set[int]] = {}
         for turn in turns:
             said = app_tokens(turn)
             for token in said:
                 self.said[token].append(turn.index)
-            for token in said - tokens(turn.user):
+            user = tokens(turn.user) if turn.user_authored else set()
+            for token in said - user:
                 self.claimed[token].append(turn.index)
+            for token in user:
+                self.asked[token].append(turn.index)
 
     def scores(self, query: set[str], before: int, *, echo: bool = True) -> dict[int, float]:
         """Turns before `before` scored by the rarity of the query tokens they said."""
@@ -77,9 +81,19 @@ class ContentIndex:
                 scores[turn] += weight
         return dict(scores)
 
-    def first_appearance(self, value: str, before: int) -> int | None:
+    def first_given(self, value: str, before: int) -> int | None:
+        """The earliest turn before `before` whose user said every token of `value`."""
+        return self.first_appearance(value, before, self.asked)
+
+    def carried(self, value: str, turn: int) -> bool:
+        """The app side of `turn` said every token of `value`."""
+        return all(turn in self._as_set(self.said.get(token, [])) for token in tokens(value))
+
+    def first_appearance(
+        self, value: str, before: int, index: dict[str, list[int]] | None = None
+    ) -> int | None:
         """The earliest turn before `before` whose app side said every token of `value`."""
-        lists = [self.said.get(token, []) for token in tokens(value)]
+        lists = [(self.said if index is None else index).get(token, []) for token in tokens(value)]
         if not lists or not all(lists):
             return None
         # Walk the rarest token's turns in order; check the others by set membership.
@@ -223,6 +237,12 @@ def _origin(
     if last < 1:
         return None
     firsts = [t for value in symptom.disputed if (t := index.first_appearance(value, last + 1))]
+    # A value the user gives again ("Tuesday the 14th"): the turn where they first gave it
+    # and the app did not carry it is where it was lost (a misparse, a dropped detail).
+    for value in symptom.restated:
+        given = index.first_given(value, last + 1)
+        if given is not None and not index.carried(value, given):
+            firsts.append(given)
     if firsts:
         source = min(firsts)
     elif best > 0:
