@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.signals import REFERS_BACK, content_words, flat_text
+from agent.signals import REFERS_BACK, content_words, flat_text, tokens
 from agent.state import Category, RetrievedDocument, Turn
 
 STALE_STATUS = {"deprecated", "superseded", "archived", "outdated", "obsolete", "retired", "expired"}
@@ -30,8 +30,14 @@ class Explanation:
     blame_turn: int
 
 
-def explain_dispute(turns: list[Turn], source: Turn, complaint: Turn) -> Explanation:
-    disputed = content_words(complaint.user)
+def explain_dispute(
+    turns: list[Turn], source: Turn, complaint: Turn, about: str | None = None
+) -> Explanation:
+    """Why `source` said what `complaint` disputes. `about`: what is disputed when no user
+    wrote it (a session judged failed: the values it ended on); the complaint's user text
+    otherwise."""
+    disputed = content_words(complaint.user if about is None else about) | (
+        tokens(about) if about else set())
 
     for turn in reversed(turns[: source.index]):  # the source turn, then earlier ones
         for step in turn.tools:
@@ -96,6 +102,11 @@ def explain_dispute(turns: list[Turn], source: Turn, complaint: Turn) -> Explana
             "document to support it",
             source.index,
         )
+    if about is not None:
+        return Explanation(
+            "failing_assessment",
+            f"turn {source.index} first produced what the session ended on ({_clip(about)}), "
+            "and the session was judged failed", source.index)
     return Explanation(
         "disputed_by_user", f"turn {complaint.index} disputes this turn's answer", source.index
     )

@@ -134,7 +134,23 @@ def to_authored_turns(task: dict[str, Any]) -> list[dict[str, Any]]:
     return turns
 
 
-CONVERTERS = {"authored": to_authored_turns, "previous": to_turns}
+# Every Who&When log is a failed task, and the paper's methods are told so (without the
+# right answer). turnback is told the same way a user's store would: a session-level
+# assessment on the first trace. The rationale names no step and no answer.
+TASK_FAILED = {"name": "task_success", "value": False, "session_level": True,
+               "source_type": "HUMAN", "source_id": "who-and-when",
+               "rationale": "The team's final answer to the task was judged wrong."}
+
+
+def with_outcome(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The session, with the task's failure recorded on its first trace."""
+    if turns:
+        turns[0]["assessments"] = [*turns[0].get("assessments", []), dict(TASK_FAILED)]
+    return turns
+
+
+CONVERTERS = {"authored": lambda task: with_outcome(to_authored_turns(task)),
+              "previous": lambda task: with_outcome(to_turns(task))}
 
 
 def load_split(split: Path, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:

@@ -169,6 +169,41 @@ def test_a_value_the_user_restates_is_traced_to_the_turn_that_lost_it(write, sto
     assert report.symptom_turn == 4
 
 
+TASK = "How many even street numbers are in clients.csv?"
+FAILED = [{"name": "task_success", "value": False, "session_level": True,
+           "rationale": "The final answer was judged wrong."}]
+CODE = "import pandas as pd\ndf = pd.read_csv('clients.csv')\nprint(df['Street Address'].str[0])"
+
+
+def test_a_failed_run_of_code_another_agent_wrote_blames_the_writer(write, store_uri):
+    run = tool_span("execute_code", {"code": CODE}, error="KeyError: 'Street Address'", error_type="KeyError")
+    report = analyze(write, store_uri, [
+        chat_turn(TASK, "Let me load the file and look at the columns.", assessments=FAILED),
+        chat_turn(TASK, f"Here is the code:\n```python\n{CODE}\n```"),
+        # The same task repeated, no person speaking: this turn only ran turn 2's code.
+        chat_turn(TASK, "exitcode: 1 (execution failed)", children=[run]),
+        chat_turn(TASK, "The column does not exist, so the answer cannot be computed."),
+    ])
+
+    assert root_of(report) == (2, "tool_failure")
+    assert "turn 3 ran what this turn wrote" in report.root_cause.explanation
+
+
+def test_a_session_judged_failed_is_traced_to_the_first_claim_of_what_it_ended_on(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("What was the 2019 population of Lisbon?", "I'll look that up for 2019.",
+                  assessments=FAILED),
+        chat_turn("Please do.", "The 2019 population of Lisbon was 504,718."),
+        chat_turn("And its area?", "About 100 square kilometres."),
+        chat_turn("Summarize it for me.", "Final answer: 504,718 people."),
+    ])
+
+    # 2019 is the question's own value, not a claim; 504,718 was first claimed at turn 2.
+    assert report.root_cause is not None
+    assert report.root_cause.turn == 2
+    assert report.symptom_turn == 4
+
+
 def test_the_newer_source_used_is_healthy(write, store_uri):
     docs = [
         {"id": "a", "content": "Opening hours: 9 to 17.", "metadata": {"source": "hours_2021.md"}},

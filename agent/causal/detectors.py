@@ -107,8 +107,14 @@ def recorded_failures(turns: list[Turn]) -> list[Candidate]:
                 category = "tool_failure"
                 detail = f"'{step.name}' failed ({message})" + (
                     "; the reply says so" if turn.assistant else "; the turn recorded no reply")
-            found.append(_candidate(turn, category, "strong", "recorded_failures", detail, step.span_id,
-                                    values=[message], hints=error_hints(message) + _empty_fields(step)))
+            writer = producer(turns, turn.index, step)
+            if writer != turn.index:
+                detail = f"turn {turn.index} ran what this turn wrote, and {detail}"
+            found.append(_candidate(turns[writer - 1], category, "strong", "recorded_failures", detail,
+                                    step.span_id, values=[message],
+                                    hints=error_hints(message) + _empty_fields(step)))
+            if writer != turn.index:
+                found[-1].covers = [turn.index]
         for error in turn.errors:
             if error.handled or any(t.span_id == error.span_id for t in turn.tools):
                 continue
@@ -123,6 +129,25 @@ def recorded_failures(turns: list[Turn]) -> list[Candidate]:
                                         values=[error.message],
                                         hints=error_hints(error.message, error.exception_type)))
     return found
+
+
+# Arguments shorter than this are too common to say who wrote them.
+MIN_HANDED_ARGUMENTS = 20
+
+
+def producer(turns: list[Turn], index: int, step: ToolCall | None = None) -> int:
+    """The turn that made turn `index`'s output: that turn, unless its output came from a
+    step that ran what the turn before wrote (code, or a call another agent handed on) and
+    no person spoke in between. Then the writer is where the fault starts."""
+    turn = turns[index - 1]
+    if index < 2 or (turn.user_authored and turn.user and turn.user != turns[index - 2].user):
+        return index  # a person asked something new: this turn answers for itself
+    before = turns[index - 2].assistant or ""
+    for candidate in [step] if step is not None else turn.tools:
+        handed = flat_text(candidate.arguments).strip()
+        if len(handed) >= MIN_HANDED_ARGUMENTS and handed in before:
+            return index - 1
+    return index
 
 
 def _unrecovered_failures(turn: Turn) -> Iterator[tuple[ToolCall, str]]:

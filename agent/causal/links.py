@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
+from agent.causal.detectors import producer
 from agent.dispute import explain_dispute
 from agent.signals import REFERS_BACK, flat_text, tokens
 from agent.state import Candidate, Category, Symptom, Turn
@@ -163,7 +164,9 @@ def link_symptoms(
         echo = not REFERS_BACK.search(complaint.user or "") if by_user else True
         scores = index.scores(query, last + 1, echo=echo)
         best = max(scores.values(), default=0.0)
-        origin = _origin(turns, index, symptom, scores, best, last) if by_user else None
+        # A session judged failed as a whole is followed back from the values it ended on.
+        followed = by_user or bool(symptom.disputed)
+        origin = _origin(turns, index, symptom, scores, best, last) if followed else None
         disputed = set().union(*(tokens(v) for v in symptom.disputed)) if symptom.disputed else set()
         linked_turns = {t for t, score in scores.items() if score >= MIN_CONTENT_LINK * best}
         linked_turns |= {symptom.turn, symptom.turn - 1} | ({origin.turn} if origin else set())
@@ -219,7 +222,8 @@ def _strength(
 ) -> tuple[float, str]:
     if disputed and disputed & known.value_tokens[id(candidate)]:
         return VALUE_LINK, f"turn {symptom.turn} disputes {PRODUCED}"
-    content = scores.get(candidate.turn, 0.0) / best if best else 0.0
+    said = max(scores.get(t, 0.0) for t in (candidate.turn, *candidate.covers))
+    content = said / best if best else 0.0
     if content >= MIN_CONTENT_LINK:
         return content, f"turn {symptom.turn} is about what this turn said"
     if candidate.turn == symptom.turn:
@@ -236,7 +240,10 @@ def _origin(
     """Where what the user disputes first came from, explained from recorded steps."""
     if last < 1:
         return None
-    firsts = [t for value in symptom.disputed if (t := index.first_appearance(value, last + 1))]
+    # What a session judged failed ended on is followed back to the first turn that claimed
+    # it: a value the task itself gave (and every turn repeats) is nobody's claim.
+    claims = index.claimed if symptom.kind == "failing_assessment" else None
+    firsts = [t for value in symptom.disputed if (t := index.first_appearance(value, last + 1, claims))]
     # A value the user gives again ("Tuesday the 14th"): the turn where they first gave it
     # and the app did not carry it is where it was lost (a misparse, a dropped detail).
     for value in symptom.restated:
@@ -250,7 +257,10 @@ def _origin(
         source = min(t for t, s in scores.items() if s >= 0.6 * best)
     else:
         source = last
-    why = explain_dispute(turns, turns[source - 1], turns[symptom.turn - 1])
+    source = producer(turns, source)
+    by_user = symptom.kind != "failing_assessment"
+    why = explain_dispute(turns, turns[source - 1], turns[symptom.turn - 1],
+                          about=None if by_user else " ".join(symptom.disputed))
     return Candidate(
         turn=why.blame_turn, category=why.category,
         severity="strong" if why.category in RECORDED_ORIGINS else "weak",

@@ -9,7 +9,7 @@ observed where they happen and need no symptom of their own.
 
 from __future__ import annotations
 
-from agent.dissatisfaction import detect_dissatisfaction
+from agent.dissatisfaction import detect_dissatisfaction, values
 from agent.signals import assessment_polarity
 from agent.state import AssessmentRecord, Symptom, Turn
 
@@ -25,7 +25,8 @@ def find_symptoms(turns: list[Turn], session_assessments: list[AssessmentRecord]
             if polarity == "negative":  # about the whole session: it shows by the end
                 symptoms.append(Symptom(
                     turn=turns[-1].index, kind="failing_assessment", strength=0.6,
-                    detail=_assessment_detail(record, how) + " (session-level)"))
+                    detail=_assessment_detail(record, how) + " (session-level)",
+                    disputed=final_values(turns)))
     return sorted(symptoms, key=lambda s: s.turn)
 
 
@@ -48,6 +49,24 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
                        f"The user wrote: {turn.user}",
                 disputed=list(heard.disputed), restated=list(heard.restated)))
     return found
+
+
+# Kinds of value specific enough to follow back through a session (not names or small counts).
+TRACEABLE = {"money", "time", "date", "id", "label", "number"}
+FINAL_REPLIES = 3
+MAX_FINAL_VALUES = 5
+
+
+def final_values(turns: list[Turn]) -> list[str]:
+    """What the session ended on: the specific values of its last reply that has any (of
+    the last few). A session judged failed as a whole failed in its outcome, so these are
+    what the links layer follows back to where they first appeared."""
+    for turn in reversed(turns[-FINAL_REPLIES:]):
+        found = [v.surface for v in values(turn.assistant)
+                 if v.kind in TRACEABLE and (v.kind != "number" or len(v.key) >= 2)]
+        if found:
+            return list(dict.fromkeys(found))[-MAX_FINAL_VALUES:]
+    return []
 
 
 def failing_assessments(turns: list[Turn]) -> list[Symptom]:
