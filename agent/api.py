@@ -119,6 +119,8 @@ def _check_repo(repo: str | Path | None) -> Path | None:
     if repo is None:
         return None
     path = Path(repo).expanduser()
+    if path.is_file():
+        raise TurnbackError(f"--repo {repo}: is a file; give the folder of the application's code")
     if not path.is_dir():
         raise TurnbackError(f"--repo {repo}: no such directory")
     return path.resolve()

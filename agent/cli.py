@@ -251,6 +251,9 @@ def _run(
     quiet_mlflow_http()
 
     progress = _progress_printer(quiet)
+    if output and not Path(output).expanduser().parent.is_dir():
+        # Checked before the analysis runs, so a long run does not end in a write error.
+        raise InputError(f"--output {output}: its folder does not exist")
     try:
         report = job(progress)
     except TurnbackError as exc:
@@ -269,7 +272,10 @@ def _run(
         sys.exit(EXIT_INTERNAL)
     text = to_json(report) if fmt == "json" else to_markdown(report)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).expanduser().write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"--output {output}: cannot write the report: {exc.strerror or exc}") from exc
         progress(f"report written to {output}")
     else:
         click.echo(text, nl=False)

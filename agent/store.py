@@ -62,6 +62,9 @@ class SessionStore:
             # Opening a missing SQLite file would create an empty store: refuse instead.
             if path and path != ":memory:" and not Path(path).is_file():
                 raise TurnbackError(f"no MLflow store at {path} (from tracking URI {self.tracking_uri!r})")
+            if path and path != ":memory:" and not _is_mlflow_sqlite(Path(path)):
+                # MLflow would write its schema into the file: refuse before it is opened.
+                raise TurnbackError(f"{path} is not an MLflow store (no MLflow tables in it)")
         elif parsed.scheme in ("http", "https"):
             self._probe_server()
         elif parsed.scheme in ("", "file"):
@@ -208,6 +211,25 @@ class SessionStore:
             return None
         base = self.tracking_uri.rstrip("/")
         return f"{base}/#/experiments/{experiment_id}/traces?selectedEvaluationId={trace_id}"
+
+
+def _is_mlflow_sqlite(path: Path) -> bool:
+    """A SQLite file holding MLflow's tables, checked read-only so nothing is written."""
+    import sqlite3
+
+    try:
+        with path.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return False
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            names = {row[0] for row in rows}
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return {"experiments", "alembic_version"} <= names
 
 
 def quiet_mlflow_http() -> None:

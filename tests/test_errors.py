@@ -42,7 +42,7 @@ def populated(write, store_uri):  # type: ignore[no-untyped-def]
         (["sess-1", "--experiment-id", "999"], "no experiment with id '999'"),
         (["sess-1", "--experiment-name", "missing"], "no experiment named 'missing'"),
         (["sess-1", "--repo", "/does/not/exist"], "--repo /does/not/exist: no such directory"),
-        (["sess-1", "--repo", "/etc/passwd"], "--repo /etc/passwd: no such directory"),
+        (["sess-1", "--repo", "/etc/passwd"], "--repo /etc/passwd: is a file"),
         (["sess-1", "--experiment-id", "1", "--experiment-name", "app"], "not both"),
     ],
 )
@@ -73,6 +73,24 @@ def test_missing_sqlite_store_is_not_created(cli, tmp_path):
     cli("analyze", "sess-1", "--tracking-uri", f"sqlite:///{target}")
 
     assert not target.exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all", b"SQLite format 3\x00" + bytes(84)])
+def test_a_file_that_is_no_mlflow_store_is_refused_and_left_as_it_was(cli, tmp_path, content):
+    target = tmp_path / "empty.db"
+    target.write_bytes(content)
+
+    result = cli("analyze", "sess-1", "--tracking-uri", f"sqlite:///{target}")
+
+    assert_one_line_error(result, "is not an MLflow store")
+    assert target.read_bytes() == content
+
+
+def test_output_into_a_missing_folder_is_refused_before_the_analysis(cli, populated, tmp_path):
+    result = cli("analyze", "sess-1", "--tracking-uri", populated, "-o", str(tmp_path / "nodir" / "r.md"))
+
+    assert_one_line_error(result, "its folder does not exist")
+    assert "reading session" not in result.stderr
 
 
 def test_installed_command_fails_fast_on_an_unreachable_server():
