@@ -204,6 +204,20 @@ def test_a_session_judged_failed_is_traced_to_the_first_claim_of_what_it_ended_o
     assert report.symptom_turn == 4
 
 
+def test_a_false_success_claim_after_an_admitted_failure_is_the_root(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("Cancel my gym membership please.", "Sorry, the membership service is down right now.",
+                  children=[tool_span("cancel_membership", {"member": "M-88"},
+                                      error="membership service down")]),
+        chat_turn("Can you try again?", "Done! Your membership M-88 has been cancelled."),
+        chat_turn("They charged me again this month. You told me it was cancelled!", "Apologies."),
+    ])
+
+    # The admitted failure misled nobody; the claim at turn 2 is what the user disputes.
+    assert report.root_cause is not None
+    assert report.root_cause.turn == 2
+
+
 def test_the_newer_source_used_is_healthy(write, store_uri):
     docs = [
         {"id": "a", "content": "Opening hours: 9 to 17.", "metadata": {"source": "hours_2021.md"}},

@@ -27,6 +27,9 @@ MIN_CONTENT_LINK = 0.35
 PREVIOUS_REPLY_LINK = 0.5
 SAME_TURN_LINK = 0.8
 VALUE_LINK = 1.0
+# Share of the smaller of (what is disputed, what a fault produced) they must have in common:
+# one shared word ("refund") does not make a failed refund the source of a claimed one.
+VALUE_SHARE = 0.5
 PRODUCED = "a value this fault produced"
 # Origins that rest on a recorded step (a parser's output, a state write, a lost message).
 RECORDED_ORIGINS: set[Category] = {"input_misparsed", "state_corruption", "context_window_dropped_constraint"}
@@ -205,7 +208,9 @@ def _recorded_fault_touched(known: CandidateIndex, scores: dict[int, float], las
     what the complaint is about."""
     touched = sorted(t for t, score in scores.items() if score > 0 and t <= last)
     for turn in touched:
-        strong = [c for c in known.by_turn.get(turn, ()) if c.severity == "strong" and c.turn <= last]
+        # An admitted failure misled nobody: it is behind a dispute only through a value link.
+        strong = [c for c in known.by_turn.get(turn, ())
+                  if c.severity == "strong" and c.turn <= last and c.category != "tool_failure"]
         if strong:
             return min(strong, key=lambda c: c.turn)
     return None
@@ -220,7 +225,8 @@ def _strength(
     candidate: Candidate, symptom: Symptom, scores: dict[int, float], best: float,
     disputed: set[str], known: CandidateIndex,
 ) -> tuple[float, str]:
-    if disputed and disputed & known.value_tokens[id(candidate)]:
+    produced = known.value_tokens[id(candidate)]
+    if disputed and produced and len(disputed & produced) >= VALUE_SHARE * min(len(disputed), len(produced)):
         return VALUE_LINK, f"turn {symptom.turn} disputes {PRODUCED}"
     said = max(scores.get(t, 0.0) for t in (candidate.turn, *candidate.covers))
     content = said / best if best else 0.0
