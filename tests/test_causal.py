@@ -218,6 +218,20 @@ def test_a_false_success_claim_after_an_admitted_failure_is_the_root(write, stor
     assert report.root_cause.turn == 2
 
 
+def test_a_task_every_step_carries_word_for_word_is_no_complaint(write, store_uri):
+    # The task's own wording ("the object rather than the subject") is not a user pushing back.
+    task = ("In Tizin the verb Maktay means 'is pleasing to', so the liker is the object rather than "
+            "the subject, and the object takes the accusative Mato, not the nominative Pa. "
+            "Translate 'I like apples'.")
+    report = analyze(write, store_uri, [
+        chat_turn(task, "Plan: Maktay is the verb; the liker is the object and the subject is apples."),
+        chat_turn(task, "The liker takes the nominative Pa as the object: Maktay Zapple Pa."),
+        chat_turn(task, "Verified: Maktay Zapple Pa follows the verb-object-subject order."),
+    ])
+
+    assert report.root_cause is None
+
+
 def test_the_newer_source_used_is_healthy(write, store_uri):
     docs = [
         {"id": "a", "content": "Opening hours: 9 to 17.", "metadata": {"source": "hours_2021.md"}},

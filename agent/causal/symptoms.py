@@ -32,8 +32,12 @@ def find_symptoms(turns: list[Turn], session_assessments: list[AssessmentRecord]
 
 def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
     found = []
+    # An input that every turn so far carried word for word is the task handed from step to
+    # step (a multi-agent run), not something the person said again.
+    handed_on = bool(turns and turns[0].user)
     for turn in turns[1:]:
-        if not turn.user or not turn.user_authored:
+        handed_on = handed_on and turn.user == turns[0].user
+        if not turn.user or not turn.user_authored or handed_on:
             continue
         previous = turns[turn.index - 2]
         start = max(0, turn.index - 2 - EARLIER_EXCHANGES)
@@ -51,7 +55,8 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
     return found
 
 
-# Kinds of value specific enough to follow back through a session (not names or small counts).
+# Kinds of value specific enough to follow back through a session (not one-word names or
+# small counts, which match by chance).
 TRACEABLE = {"money", "time", "date", "id", "label", "number"}
 FINAL_REPLIES = 3
 MAX_FINAL_VALUES = 5
@@ -63,7 +68,8 @@ def final_values(turns: list[Turn]) -> list[str]:
     what the links layer follows back to where they first appeared."""
     for turn in reversed(turns[-FINAL_REPLIES:]):
         found = [v.surface for v in values(turn.assistant)
-                 if v.kind in TRACEABLE and (v.kind != "number" or len(v.key) >= 2)]
+                 if (v.kind in TRACEABLE and (v.kind != "number" or len(v.key) >= 2))
+                 or (v.kind == "name" and " " in v.surface.strip())]
         if found:
             return list(dict.fromkeys(found))[-MAX_FINAL_VALUES:]
     return []
