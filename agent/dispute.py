@@ -53,11 +53,12 @@ def explain_dispute(
                     f"({recorded[:120]})",
                     turn.index,
                 )
+            written = _first_write(turns, turn.index, step.name, recorded)
             return Explanation(
                 "state_corruption",
-                f"state step '{step.name}' at turn {turn.index} stored the disputed value "
+                f"state step '{step.name}' at turn {written} stored the disputed value "
                 f"({recorded[:120]}) that later turns relied on",
-                turn.index,
+                written,
             )
 
     stale = [
@@ -149,6 +150,18 @@ def _date(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _first_write(turns: list[Turn], index: int, name: str, recorded: str) -> int:
+    """The earliest turn in the unbroken run before `index` whose step `name` stored the
+    same record: a state carried forward unchanged was written where the run began."""
+    first = index
+    for turn in reversed(turns[: index - 1]):
+        same = [s for s in turn.tools if s.name == name and flat_text(s.result, keys=True) == recorded]
+        if not same:
+            break
+        first = turn.index
+    return first
 
 
 def _clip(text: str | None, limit: int = 80) -> str:

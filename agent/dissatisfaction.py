@@ -84,7 +84,7 @@ CHALLENGE = re.compile(
     r"\b(?:how come|since when|why (?:did|would|do|does|are|is|didn'?t|haven'?t|hasn'?t|isn'?t|can'?t|won'?t)"
     r" (?:you|it|that|this|the)|are you (?:sure|kidding|serious|certain)|did you (?:even|actually|really|not)"
     r"|what do you mean|where did you get|where (?:did|does|do) [^?.!]{1,40} come from"
-    r"|who told you|how (?:did|could|can) you|is that (?:right|true|"
+    r"|who told you|how(?: i|')s that\b|how (?:did|could|can) you|is that (?:right|true|"
     r"correct|so)|really\s*\?|what\?|huh\?)", I)
 # A question that holds the assistant to something it said or did ("didn't you say ...?").
 QUESTION_TO_YOU = re.compile(
@@ -143,7 +143,7 @@ CHANGE_OF_MIND = re.compile(
     r"|i'?d (?:rather|prefer)|sorry,? i (?:meant|need)|scratch that|oops|i forgot to (?:mention|say|tell|add)"
     r"|i (?:typed|wrote|gave|said) (?:that|it|the \w+) wrong|typo|i mixed up|i meant|(?:push|move) (?:it"
     r"|that)"
-    r" to|hang on|wait,? (?:no|sorry))\b", I)
+    r" to|wait,? (?:no|sorry))\b", I)
 SECOND_PERSON = re.compile(r"\byou(?:r|'ve|'d)?\b", I)
 # A new instruction or question opening the message: the user moving on, not looking back.
 REQUEST = re.compile(
@@ -529,10 +529,13 @@ def restated_values(
     earlier_user_values = [v for u, _ in earlier for v in values(u)]
     replies = [previous_reply or "", *(r or "" for _, r in reversed(earlier[-3:]))]
     stated = [r for rep in replies for r in values(rep)]
-    out = [v.surface for v in values(user_text)
-           if v.kind != "name" and any(_same(v, e) for e in earlier_user_values)
+    # Only replies that asserted their value: an offer ("would 17:00 work?") is not a mistake.
+    asserted = [r for rep in replies if not ASKS.search(rep[-160:]) for r in values(rep)]
+    text = user_text or ""
+    out = [v.surface for v in values(text)
+           if v.kind != "name" and not _asked(text, v) and any(_same(v, e) for e in earlier_user_values)
            and not any(_same(v, r) for r in stated)
-           and any(_family(r.kind) == _family(v.kind) for r in stated)]
+           and any(_family(r.kind) == _family(v.kind) for r in asserted)]
     return _unique(out)
 
 

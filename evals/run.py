@@ -36,7 +36,7 @@ from evals.apps import APPS
 from evals.cases import EvalCase
 
 SPLITS = {
-    "dev": ["evals.cases", "evals.sets.dialogue_dev", "evals.sets.structural_dev"],
+    "dev": ["evals.cases", "evals.sets.dialogue_dev", "evals.sets.structural_dev", "evals.sets.fresh_dev"],
     "test": ["evals.sets.dialogue_locked", "evals.sets.structural_locked"],
 }
 

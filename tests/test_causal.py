@@ -232,6 +232,32 @@ def test_a_task_every_step_carries_word_for_word_is_no_complaint(write, store_ur
     assert report.root_cause is None
 
 
+def test_a_politely_restated_value_is_a_symptom_traced_to_where_it_was_lost(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("Two tickets to Groningen on the 18:15 this Friday, please.",
+                  "Booked: 2 tickets to Groningen, Friday at 08:15 (ref NSX-40218)."),
+        chat_turn("Can we bring a folding bike?", "Yes, a folded bike travels free."),
+        chat_turn("It's the 18:15 we want, we both work until five.",
+                  "Apologies, I've moved booking NSX-40218 to 18:15."),
+    ])
+
+    assert report.root_cause is not None
+    assert (report.root_cause.turn, report.symptom_turn) == (1, 3)
+
+
+def test_a_challenge_the_reply_explains_and_the_user_takes_well_is_no_symptom(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("When will my sofa arrive?", "Your sofa arrives on Thursday 21 November."),
+        chat_turn("Why does it take so long when your store is 20 minutes from me?",
+                  "Sofas ship from our central warehouse, on a weekly route to your area."),
+        chat_turn("Huh, interesting. Will they carry it up to the second floor?",
+                  "Yes, delivery includes carrying it into the room of your choice."),
+        chat_turn("Perfect, thanks.", "You're welcome!"),
+    ])
+
+    assert report.root_cause is None
+
+
 def test_the_newer_source_used_is_healthy(write, store_uri):
     docs = [
         {"id": "a", "content": "Opening hours: 9 to 17.", "metadata": {"source": "hours_2021.md"}},

@@ -218,6 +218,14 @@ def test_a_change_of_plan_opened_with_actually_is_a_request_not_a_complaint() ->
                          "Your order is still set for Saturday morning.", earlier)
 
 
+def test_hang_on_how_is_that_challenges_the_reply() -> None:
+    result = detect_dissatisfaction("Hang on, how is that 4 days? We return it Sunday at noon.",
+                                    "Thursday noon to Sunday noon is 4 rental days, 168 EUR.")
+    assert result.complaint
+    assert result.features["challenge_question"]
+    assert "change_of_mind" not in result.features
+
+
 def test_thanks_is_not_a_complaint() -> None:
     assert not complaint("Thanks, that's really helpful!", "Your refund of 30 EUR is on its way.")
     assert not complaint("7pm please.", "7pm and 8:30pm are free.")

@@ -9,10 +9,13 @@ observed where they happen and need no symptom of their own.
 
 from __future__ import annotations
 
-from agent.dissatisfaction import detect_dissatisfaction, values
+import re
+
+from agent.dissatisfaction import detect_dissatisfaction, restated_values, values
 from agent.signals import assessment_polarity
 from agent.state import AssessmentRecord, Symptom, Turn
 
+RESTATED_STRENGTH = 0.7
 # Earlier exchanges the detector sees, to spot a repeated request and what is disputed.
 EARLIER_EXCHANGES = 6
 
@@ -43,7 +46,18 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
         start = max(0, turn.index - 2 - EARLIER_EXCHANGES)
         earlier = [(t.user, t.assistant) for t in turns[start : turn.index - 1]]
         heard = detect_dissatisfaction(turn.user, previous.assistant, earlier)
-        if heard.complaint:
+        if not heard.complaint:
+            # Giving again, as a statement, a value the user gave before and a reply replaced
+            # ("It's the 18:15 we want") says the app got it wrong, however politely.
+            restated = restated_values(turn.user, previous.assistant, earlier)
+            if restated and not _settled(turns, turn):
+                found.append(Symptom(
+                    turn=turn.index, kind="user_restated", strength=RESTATED_STRENGTH,
+                    detail=f"the user gives again what they said before ({', '.join(restated[:3])}), "
+                           f"which a reply had replaced. The user wrote: {turn.user}",
+                    restated=restated))
+            continue
+        if not _settled(turns, turn):
             fired = ", ".join(sorted(heard.features, key=lambda f: -abs(heard.features[f]))[:3])
             quoted = ", ".join(f'"{d}"' for d in heard.disputed[:3])
             disputed = f"; disputes {quoted}" if quoted else ""
@@ -73,6 +87,28 @@ def final_values(turns: list[Turn]) -> list[str]:
         if found:
             return list(dict.fromkeys(found))[-MAX_FINAL_VALUES:]
     return []
+
+
+# The assistant conceding an error in its answer to a complaint: the complaint was real.
+CONCEDES = re.compile(
+    r"\b(?:sorry|apolog\w*|you'?re (?:right|correct)|you are (?:right|correct)|my (?:mistake|bad|error)"
+    r"|i (?:was wrong|made (?:a|an) (?:mistake|error)|misread|got (?:that|it) wrong)|correct(?:ed|ion)"
+    r"|that was (?:wrong|incorrect)|i should have|(?:may|might|could) be right)\b", re.IGNORECASE)
+
+
+def _settled(turns: list[Turn], complaint: Turn) -> bool:
+    """A question that only sounded like a complaint: the reply explained without conceding
+    anything, and the user's next message takes it well (thanks, agreement) without
+    disputing again. Reading the next exchange is what a person does too."""
+    if complaint.index >= len(turns) or CONCEDES.search(complaint.assistant or ""):
+        return False
+    following = turns[complaint.index]
+    if not following.user or not following.user_authored:
+        return False
+    heard = detect_dissatisfaction(following.user, complaint.assistant,
+                                   [(complaint.user, complaint.assistant)])
+    moved_on = {"closing", "affirmation", "question", "request_form"}
+    return not heard.complaint and bool(moved_on & set(heard.features))
 
 
 def failing_assessments(turns: list[Turn]) -> list[Symptom]:
