@@ -17,6 +17,12 @@ TEXT_SUFFIXES = {
     ".php", ".scala", ".swift", ".yaml", ".yml", ".toml", ".json", ".ini", ".cfg", ".env",
     ".md", ".txt", ".prompt", ".j2", ".jinja", ".jinja2", ".tmpl", ".sql", ".sh",
 }
+# Files that hold code: only these can raise an error, assign a session id or build a history.
+# Prose, templates and data are searched for prompt text, data sources and evidence only.
+CODE_SUFFIXES = {
+    ".py", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".go", ".rb", ".java", ".kt", ".rs", ".cs",
+    ".php", ".scala", ".swift", ".sh",
+}
 MAX_FILE_BYTES = 1_000_000
 
 

@@ -77,6 +77,21 @@ def test_plain_session_report_names_root_symptom_and_code_line(write, store_uri,
     assert out.index("## Code findings") < out.index(f"1. `shop/tools.py:{EXCEPT_LINE}`")
 
 
+def test_prose_in_the_repo_is_never_taken_for_the_code_that_raised(write, store_uri, git_repo):
+    write("sess-1", plain_session())
+    repo = git_repo({
+        "shop/tools.py": TOOLS_PY,
+        "docs/incidents.md": "update_address failed: address service returned 503\n"
+                             "session_id = the cookie, see app.py\n",
+    })
+
+    report = analyze_session("sess-1", tracking_uri=store_uri, repo=repo, self_trace_uri=None)
+
+    in_prose = [f for f in report.code_findings if f.path.endswith(".md")]
+    assert not [f for f in in_prose if f.kind in ("error_origin", "session_id", "span_function")]
+    assert report.code_findings[0].path == "shop/tools.py"
+
+
 def test_json_report_follows_the_documented_contract(write, store_uri, git_repo, cli):
     write("sess-1", plain_session())
     repo = shop_repo(git_repo)

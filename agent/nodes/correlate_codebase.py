@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agent.context import AnalysisContext
-from agent.repo_files import candidate_files, read_text
+from agent.repo_files import CODE_SUFFIXES, candidate_files, read_text
 from agent.state import AnalysisState, Candidate, CodeCorrelation, CodeFinding, RootCause, Turn
 
 MAX_FINDINGS = 20
@@ -134,6 +135,7 @@ def _span_name(turn: Turn, span_id: str) -> str | None:
 def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[CodeFinding]:
     lines = text.splitlines()
     found: list[CodeFinding] = []
+    code = PurePosixPath(path).suffix.lower() in CODE_SUFFIXES
 
     def add(line_no: int, kind: str, answers: str, snippet: str | None = None, bonus: int = 0) -> None:
         score = RELEVANCE[kind] + CATEGORY_BOOST.get(root.category, {}).get(kind, 0) + bonus
@@ -146,7 +148,7 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
 
     # Whole-file membership tests first: most files name none of the targets, and a
     # substring test is far cheaper than a regex per line.
-    for name in (n for n in targets.span_names if n in text):
+    for name in (n for n in targets.span_names if code and n in text):
         definition = re.compile(
             rf"^\s*(async\s+def|def|function|func|fn)\s+{re.escape(name)}\b"
             rf"|^\s*(const|let|var)\s+{re.escape(name)}\s*=|name\s*=\s*[\"']{re.escape(name)}[\"']"
@@ -177,7 +179,7 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
             if EXCEPT.match(lines[j - 1]) and not _reraises(lines, j) and not already:
                 add(j, "swallowed_error",
                     f"span '{targets.culprit}' of turn {root.turn}: the error is caught here and not raised")
-    messages = {probe: full for probe, full in targets.error_messages.items() if probe in text}
+    messages = {probe: full for probe, full in targets.error_messages.items() if code and probe in text}
     probes = [p for p in targets.prompt_probes if p in text]
     sources = [s for s in targets.data_sources if s in text]
     for i, line in enumerate(lines, 1):
@@ -191,6 +193,8 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
         for source in sources:
             if source in line:
                 add(i, "data_source", f"data source retrieved at turn {root.turn}: {source}")
+        if not code:
+            continue
         if SESSION_ID.search(line):
             add(i, "session_id", "where the session id is assigned to traces")
         if HISTORY_WINDOW.search(line):
