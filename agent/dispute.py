@@ -36,8 +36,7 @@ def explain_dispute(
     """Why `source` said what `complaint` disputes. `about`: what is disputed when no user
     wrote it (a session judged failed: the values it ended on); the complaint's user text
     otherwise."""
-    disputed = content_words(complaint.user if about is None else about) | (
-        tokens(about) if about else set())
+    disputed = content_words(complaint.user) if about is None else tokens(about)
 
     for turn in reversed(turns[: source.index]):  # the source turn, then earlier ones
         for step in turn.tools:

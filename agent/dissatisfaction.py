@@ -42,9 +42,9 @@ class Dissatisfaction:
     value; negative ones argue against a complaint). Features the model gives no weight are
     left out."""
     restated: list[str] = field(default_factory=list)
-    """Values the user gave in an earlier message and now gives again where a reply put
-    another value of that kind ("Tuesday the 14th" after "Monday 20 May"). Empty unless
-    `complaint`."""
+    """Values the user gave in an earlier message and now gives again, as a statement,
+    where a reply asserted another value of that kind ("Tuesday the 14th" after "Monday
+    20 May"). Set whether or not the turn reads as a complaint."""
     disputed: list[str] = field(default_factory=list)
     """What of the previous (or an earlier) reply the user contradicts, verbatim from that
     reply: the values replaced or rejected ("12th", "$200", "Terminal 3"), else the reply
@@ -478,19 +478,21 @@ def extract(
                 or CITED_BEFORE.search(text[max(0, v.start - 60):v.start])]
     rejected_in_replies: list[Value] = []
     for v in rejected:
-        hit = next((r for rep in replies for r in values(rep) if _same(v, r)), None)
+        hit = _stated_in(v, replies)
         if hit:
             rejected_in_replies.append(hit)
-    replaced = _replaced(text, [v for v in mine if v not in rejected], reply, theirs)
+    kept = [v for v in mine if v not in rejected]
+    replaced = _replaced(text, kept, reply, theirs)
     # Asking about another value ("and the price of item 3?") is not asserting it; a value
     # stated in a sentence of its own is, whatever the message asks next.
-    asserted = _replaced(text, [v for v in mine if v not in rejected and not _asked(text, v)], reply, theirs)
+    stated = [v for v in kept if not _asked(text, v)]
+    asserted = replaced if len(stated) == len(kept) else _replaced(text, stated, reply, theirs)
 
     # A replaced value that the user had asked for earlier: the assistant did as told and the
     # user is changing their own request. A new value the user had given earlier: the user is
     # restating what the assistant got wrong.
     own = [r for r in replaced if any(_same(r, e) for e in earlier_user_values)]
-    restated = [v for v in mine if v not in rejected and any(_same(v, e) for e in earlier_user_values)
+    restated = [v for v in kept if any(_same(v, e) for e in earlier_user_values)
                 and any(_family(r.kind) == _family(v.kind) for r in replaced)]
     f["value_replaced"] = float(bool(asserted))
     f["value_rejected"] = float(bool(rejected_in_replies))
@@ -548,10 +550,15 @@ def _named_from_replies(mine: Sequence[Value], replies: list[str], user_values: 
             continue
         if any(_same(v, e) for e in user_values):
             continue
-        hit = next((r for rep in replies for r in values(rep) if _same(v, r)), None)
+        hit = _stated_in(v, replies)
         if hit is not None:
             named.append(hit)
     return named
+
+
+def _stated_in(value: Value, replies: list[str]) -> Value | None:
+    """The same value as a reply stated it, latest reply first."""
+    return next((r for reply in replies for r in values(reply) if _same(value, r)), None)
 
 
 ECHO = re.compile(r"(?:^|(?<=[.!?]))\s*([^.!?]{1,40})\?")
@@ -644,5 +651,5 @@ def detect_dissatisfaction(
     complaint = s >= m.threshold
     # Each fired feature with its pull on the verdict, so an explanation can lead with the strongest.
     fired = {k: round(m.weights.get(k, 0.0) * v, 3) for k, v in features.items() if v and m.weights.get(k)}
-    restated = restated_values(user_text, previous_reply, earlier_turns) if complaint else []
+    restated = restated_values(user_text, previous_reply, earlier_turns)
     return Dissatisfaction(s, complaint, fired, restated, disputed if complaint else [])

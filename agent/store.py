@@ -60,11 +60,13 @@ class SessionStore:
         if parsed.scheme == "sqlite":
             path = self.tracking_uri.removeprefix("sqlite:///")
             # Opening a missing SQLite file would create an empty store: refuse instead.
-            if path and path != ":memory:" and not Path(path).is_file():
-                raise TurnbackError(f"no MLflow store at {path} (from tracking URI {self.tracking_uri!r})")
-            if path and path != ":memory:" and not _is_mlflow_sqlite(Path(path)):
-                # MLflow would write its schema into the file: refuse before it is opened.
-                raise TurnbackError(f"{path} is not an MLflow store (no MLflow tables in it)")
+            if path and path != ":memory:":
+                if not Path(path).is_file():
+                    raise TurnbackError(
+                        f"no MLflow store at {path} (from tracking URI {self.tracking_uri!r})")
+                if not _is_mlflow_sqlite(Path(path)):
+                    # MLflow would write its schema into the file: refuse before it is opened.
+                    raise TurnbackError(f"{path} is not an MLflow store (no MLflow tables in it)")
         elif parsed.scheme in ("http", "https"):
             self._probe_server()
         elif parsed.scheme in ("", "file"):

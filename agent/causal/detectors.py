@@ -302,8 +302,9 @@ def stale_sources(turns: list[Turn]) -> list[Candidate]:
                 if mine and newest and mine < newest:
                     why = f"{_describe(mine)}, older than a sibling source ({_describe(newest)})"
                     aged_only = False
-                if why is not None and (_doc_name(doc) not in stale or stale[_doc_name(doc)][1]):
-                    stale[_doc_name(doc)] = (why, aged_only)
+                name = _doc_name(doc)
+                if why is not None and (name not in stale or stale[name][1]):
+                    stale[name] = (why, aged_only)
     if not stale:
         return []
     first: dict[str, Candidate] = {}

@@ -91,7 +91,7 @@ class ContentIndex:
 
     def carried(self, value: str, turn: int) -> bool:
         """The app side of `turn` said every token of `value`."""
-        return all(turn in self._as_set(self.said.get(token, [])) for token in tokens(value))
+        return all(token in self.said and turn in self._as_set(self.said[token]) for token in tokens(value))
 
     def first_appearance(
         self, value: str, before: int, index: dict[str, list[int]] | None = None

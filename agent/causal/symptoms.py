@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from agent.dissatisfaction import detect_dissatisfaction, restated_values, values
+from agent.dissatisfaction import detect_dissatisfaction, values
 from agent.signals import assessment_polarity
 from agent.state import AssessmentRecord, Symptom, Turn
 
@@ -49,7 +49,7 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
         if not heard.complaint:
             # Giving again, as a statement, a value the user gave before and a reply replaced
             # ("It's the 18:15 we want") says the app got it wrong, however politely.
-            restated = restated_values(turn.user, previous.assistant, earlier)
+            restated = heard.restated
             if restated and not _settled(turns, turn):
                 found.append(Symptom(
                     turn=turn.index, kind="user_restated", strength=RESTATED_STRENGTH,
