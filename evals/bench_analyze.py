@@ -24,14 +24,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent import analyze_session
-from agent.causal.links import link_symptoms
-from agent.causal.ranking import rank
-from agent.causal.symptoms import find_symptoms
-from agent.demo.builder import chat_turn, llm_span, tool_span, write_session
-from agent.offline_judge import judge_offline
-from agent.state import Turn
-from agent.store import quiet_mlflow_http
+from turnback import analyze_session
+from turnback.causal.links import link_symptoms
+from turnback.causal.ranking import rank
+from turnback.causal.symptoms import find_symptoms
+from turnback.demo.builder import chat_turn, llm_span, tool_span, write_session
+from turnback.offline_judge import judge_offline
+from turnback.state import Turn
+from turnback.store import quiet_mlflow_http
+
 from evals.bench_reconstruct import search_with_spans
 
 REPEATS = 3

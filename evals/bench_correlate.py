@@ -18,9 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from agent.nodes.correlate_codebase import rank, scan_file, targets_for
-from agent.repo_files import candidate_files, read_text
-from agent.state import RootCause, SpanError, ToolCall, Turn
+from turnback.nodes.correlate_codebase import rank, scan_file, targets_for
+from turnback.repo_files import candidate_files, read_text
+from turnback.state import RootCause, SpanError, ToolCall, Turn
+
 from evals.apps import SHOP
 
 REPEATS = 3

@@ -29,11 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import requests.adapters
-
-from agent.demo.builder import chat_turn, llm_span, tool_span, write_session
-from agent.nodes.discover_schema import locate_turn
-from agent.nodes.reconstruct_conversation import build_turn
-from agent.store import SESSION_KEY, SessionStore, quiet_mlflow_http
+from turnback.demo.builder import chat_turn, llm_span, tool_span, write_session
+from turnback.nodes.discover_schema import locate_turn
+from turnback.nodes.reconstruct_conversation import build_turn
+from turnback.store import SESSION_KEY, SessionStore, quiet_mlflow_http
 
 REPEATS = 3
 HTTP_REQUESTS = itertools.count()

@@ -10,8 +10,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.demo import demo_turns
-from agent.demo.builder import chat_turn, llm_span, retriever_span, tool_span
+from turnback.demo import demo_turns
+from turnback.demo.builder import chat_turn, llm_span, retriever_span, tool_span
+
 from evals.apps import BANK, CHEF, TRAVEL
 
 

@@ -26,12 +26,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent import analyze_session
-from agent.demo import APP_DIR
-from agent.demo.builder import write_session
-from agent.llm import OpenAIChatModel
-from agent.state import Report
-from agent.store import quiet_mlflow_http
+from turnback import analyze_session
+from turnback.demo import APP_DIR
+from turnback.demo.builder import write_session
+from turnback.llm import OpenAIChatModel
+from turnback.state import Report
+from turnback.store import quiet_mlflow_http
+
 from evals.apps import APPS
 from evals.cases import EvalCase
 

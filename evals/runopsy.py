@@ -60,7 +60,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from agent.store import quiet_mlflow_http
+from turnback.store import quiet_mlflow_http
+
 from evals.run import llm_from_env
 from evals.scoring import (
     Attempt,

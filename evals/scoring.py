@@ -14,9 +14,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from agent import analyze_session
-from agent.demo.builder import write_session
-from agent.llm import ChatModel
+from turnback import analyze_session
+from turnback.demo.builder import write_session
+from turnback.llm import ChatModel
 
 ERROR_WORD = re.compile(
     r"\b(errors?|errored|fail(s|ed|ure|ing)?|exceptions?|traceback|timed? ?out|crash(ed|es)?"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from agent.dissatisfaction import (
+from turnback.dissatisfaction import (
     LEGACY_PUSHBACK,
     MODEL_PATH,
     _content_words,
@@ -25,6 +25,7 @@ from agent.dissatisfaction import (
     detect_dissatisfaction,
     model,
 )
+
 from evals.train_dissatisfaction import Example, load_turn_set, load_uss, prf, uss_split
 
 
@@ -84,7 +85,7 @@ def _io(root: dict[str, Any]) -> tuple[str | None, str | None]:
 def main() -> None:
     shipped = model()
     print(f"dissatisfaction detector at threshold {shipped.threshold:.3f} vs today's phrase list "
-          "(the former agent.signals.PUSHBACK list)")
+          "(the former turnback.signals.PUSHBACK list)")
     held = uss_split(load_uss())[1]
     # Same turns, the looser reading "below neutral" (mean < 3): how much of the gap is label noise.
     loose = [replace(e, complaint=e.mean is not None and e.mean < 3) for e in held]

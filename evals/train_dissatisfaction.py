@@ -1,4 +1,4 @@
-"""Learn the dissatisfaction detector's weights and write `agent/dissatisfaction_model.json`.
+"""Learn the dissatisfaction detector's weights and write `agent/turnback/dissatisfaction_model.json`.
 
     python -m evals.train_dissatisfaction [--uss DIR]
 
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.dissatisfaction import FEATURES, MODEL_PATH, extract
+from turnback.dissatisfaction import FEATURES, MODEL_PATH, extract
 
 ROOT = Path(__file__).resolve().parents[1]
 USS_DIR = Path(os.environ.get("TURNBACK_USS_DIR", ROOT.parent / "shared" / "data" / "uss"))
@@ -178,7 +178,7 @@ def fit(examples: Sequence[Example], c: float, dev_share: float) -> tuple[list[f
 
 
 def predict(examples: Sequence[Example], weights: Sequence[float], bias: float) -> list[float]:
-    from agent.dissatisfaction import score
+    from turnback.dissatisfaction import score
 
     named = dict(zip(FEATURES, weights, strict=True))
     return [score(e.features, named, bias) for e in examples]

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from turnback.cli import main
+from turnback.demo.builder import write_session
 
-from agent.cli import main
-from agent.demo.builder import write_session
 from tests.openai_stub import OpenAIStub
 
 

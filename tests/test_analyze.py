@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 from mlflow import MlflowClient
-
-from agent import analyze_session
-from agent.demo.builder import chat_turn, tool_span
+from turnback import analyze_session
+from turnback.demo.builder import chat_turn, tool_span
 
 TOOLS_PY = '''import mlflow
 
@@ -307,7 +306,7 @@ def test_python_api_returns_a_typed_report(write, store_uri, git_repo):
 
 
 def test_a_reply_that_breaks_a_stated_allergy_is_caught_without_a_complaint(write, store_uri):
-    from agent.demo.builder import llm_span
+    from turnback.demo.builder import llm_span
 
     allergy = "I'm allergic to peanuts, so keep that in mind."
     write("allergy", [
@@ -329,7 +328,7 @@ def test_a_reply_that_breaks_a_stated_allergy_is_caught_without_a_complaint(writ
 
 
 def test_a_diet_ignored_with_the_constraint_in_context_is_constraint_ignored(write, store_uri):
-    from agent.demo.builder import llm_span
+    from turnback.demo.builder import llm_span
 
     diet = "I am vegetarian."
     lunch = chat_turn("Lunch?", "How about a tuna salad?", children=[

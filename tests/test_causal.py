@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent import analyze_session
-from agent.causal.detectors import repeated_replies
-from agent.demo.builder import chat_turn, llm_span, retriever_span, tool_span
-from agent.state import Turn
+from turnback import analyze_session
+from turnback.causal.detectors import repeated_replies
+from turnback.demo.builder import chat_turn, llm_span, retriever_span, tool_span
+from turnback.state import Turn
 
 
 def analyze(write, store_uri: str, turns: list[dict[str, Any]]):  # type: ignore[no-untyped-def]

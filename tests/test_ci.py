@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from mlflow import MlflowClient
+from turnback.demo.builder import chat_turn, tool_span
 
-from agent.demo.builder import chat_turn, tool_span
 from tests.test_analyze import EXCEPT_LINE, TOOLS_PY, plain_session, shop_repo
 
 

@@ -6,9 +6,8 @@ import json
 from typing import Any
 
 import pytest
-
-from agent import analyze_session
-from agent.demo.builder import chat_turn, llm_span, retriever_span, tool_span
+from turnback import analyze_session
+from turnback.demo.builder import chat_turn, llm_span, retriever_span, tool_span
 
 USER, REPLY = "Can I bring my dog on the train?", "Yes, small dogs travel free in a carrier."
 
@@ -148,9 +147,9 @@ def test_reconstruction_keeps_tools_retrievals_llm_context_and_assessments(write
         ], assessments=[{"name": "safety", "error": "scorer crashed"}]),
     ])
 
-    from agent.nodes.discover_schema import locate_turn
-    from agent.nodes.reconstruct_conversation import build_turn
-    from agent.store import SessionStore
+    from turnback.nodes.discover_schema import locate_turn
+    from turnback.nodes.reconstruct_conversation import build_turn
+    from turnback.store import SessionStore
 
     store = SessionStore(store_uri)
     traces = store.load_session("1", "s")
@@ -170,7 +169,7 @@ def test_reconstruction_keeps_tools_retrievals_llm_context_and_assessments(write
 
 
 def test_a_long_session_comes_back_complete_across_pages(write, store_uri, monkeypatch):
-    monkeypatch.setattr("agent.store.SQL_PAGE_SIZE", 7)
+    monkeypatch.setattr("turnback.store.SQL_PAGE_SIZE", 7)
     write("long", [chat_turn(f"message {i}", f"reply {i}") for i in range(1, 31)])
 
     report = analyze_session("long", tracking_uri=store_uri, self_trace_uri=None)

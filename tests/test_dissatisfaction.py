@@ -9,8 +9,14 @@ import subprocess
 import sys
 
 import pytest
-
-from agent.dissatisfaction import FEATURES, MODEL_PATH, abandonment, detect_dissatisfaction, extract, values
+from turnback.dissatisfaction import (
+    FEATURES,
+    MODEL_PATH,
+    abandonment,
+    detect_dissatisfaction,
+    extract,
+    values,
+)
 
 
 def complaint(user: str, reply: str | None = None, earlier: list[tuple[str, str]] | None = None) -> bool:
@@ -256,7 +262,8 @@ def test_shipped_model_matches_the_features() -> None:
 
 
 def test_inference_needs_no_numpy_or_sklearn() -> None:
-    code = ("import sys; from agent.dissatisfaction import detect_dissatisfaction as d; d('no, wrong', 'x'); "
+    code = ("import sys; from turnback.dissatisfaction import detect_dissatisfaction as d; "
+            "d('no, wrong', 'x'); "
             "print(sorted(m for m in ('numpy', 'sklearn', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

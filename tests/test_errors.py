@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from turnback.demo.builder import chat_turn
 
-from agent.demo.builder import chat_turn
 from tests.mlflow_server import free_port
 
 

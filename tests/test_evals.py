@@ -34,8 +34,9 @@ def test_the_runner_prints_the_summary_figures(outcomes, capsys):
 
 
 def test_who_and_when_steps_become_turns_with_failed_runs_as_tool_errors(store_uri):
-    from agent import analyze_session
-    from agent.demo.builder import write_session
+    from turnback import analyze_session
+    from turnback.demo.builder import write_session
+
     from evals.who_and_when import to_turns
 
     task = {"question": "How many even addresses?", "history": [

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from mlflow import MlflowClient
+from turnback.demo.builder import SESSION_KEY, write_session
 
-from agent.demo.builder import SESSION_KEY, write_session
 from evals import runopsy
 
 CASES = {c["name"]: c for c in runopsy.load_cases()} if runopsy.CASES.is_file() else {}

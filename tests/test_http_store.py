@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from turnback.demo.builder import write_session
 
-from agent.demo.builder import write_session
 from tests.mlflow_server import mlflow_server
 from tests.test_analyze import plain_session
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from agent import analyze_session
-from agent.demo.builder import chat_turn, tool_span
-from agent.llm import OpenAIChatModel
+from turnback import analyze_session
+from turnback.demo.builder import chat_turn, tool_span
+from turnback.llm import OpenAIChatModel
+
 from tests.test_analyze import plain_session, shop_repo
 
 JUDGE_OK = json.dumps({"reasoning": "The reply answers the question.", "verdict": "ok", "category": None})

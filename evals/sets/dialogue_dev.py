@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agent.demo.builder import retriever_span, tool_span
+from turnback.demo.builder import retriever_span, tool_span
+
 from evals.cases import EvalCase, conversation, system_prompt, with_attributes, wrapped
 from evals.sets.recording import (
     _Chat,

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.demo.builder import retriever_span, tool_span
+from turnback.demo.builder import retriever_span, tool_span
+
 from evals.cases import EvalCase, conversation, system_prompt, with_attributes, wrapped
 from evals.sets.recording import (
     _Chat,

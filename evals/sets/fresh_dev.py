@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.demo.builder import chat_turn, retriever_span, tool_span
+from turnback.demo.builder import chat_turn, retriever_span, tool_span
+
 from evals.cases import EvalCase, conversation, with_attributes, wrapped
 from evals.sets.recording import _Chat, _genai_call, _legacy_call, _oi_call, _openai_call, _tool_msg
 

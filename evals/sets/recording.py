@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from agent.demo.builder import chat_turn
+from turnback.demo.builder import chat_turn
 
 Msg = dict[str, Any]
 Span = dict[str, Any]

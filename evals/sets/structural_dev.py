@@ -13,7 +13,8 @@ import json
 import re
 from typing import Any
 
-from agent.demo.builder import chat_turn, llm_span, retriever_span, tool_span
+from turnback.demo.builder import chat_turn, llm_span, retriever_span, tool_span
+
 from evals.cases import EvalCase, conversation, with_attributes, wrapped
 
 # --- the apps behind the sessions ----------------------------------------------------------

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from agent.causal.detectors import detect_all
-from agent.state import Candidate, Category, Evidence, Turn, TurnJudgement
+from turnback.causal.detectors import detect_all
+from turnback.state import Candidate, Category, Evidence, Turn, TurnJudgement
 
 # Categories backed by a recorded fact, never judged away by an LLM's "ok".
 HARD_CATEGORIES: tuple[Category, ...] = (

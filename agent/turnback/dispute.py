@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.signals import REFERS_BACK, content_words, flat_text, tokens
-from agent.state import Category, RetrievedDocument, Turn
+from turnback.signals import REFERS_BACK, content_words, flat_text, tokens
+from turnback.state import Category, RetrievedDocument, Turn
 
 STALE_STATUS = {"deprecated", "superseded", "archived", "outdated", "obsolete", "retired", "expired"}
 DATE_KEYS = ("last_updated", "updated_at", "updated", "modified", "date", "published", "effective_date")

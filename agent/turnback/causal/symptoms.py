@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from agent.dissatisfaction import detect_dissatisfaction, values
-from agent.signals import assessment_polarity
-from agent.state import AssessmentRecord, Symptom, Turn
+from turnback.dissatisfaction import detect_dissatisfaction, values
+from turnback.signals import assessment_polarity
+from turnback.state import AssessmentRecord, Symptom, Turn
 
 RESTATED_STRENGTH = 0.7
 # Earlier exchanges the detector sees, to spot a repeated request and what is disputed.

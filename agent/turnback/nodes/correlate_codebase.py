@@ -9,9 +9,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.context import AnalysisContext
-from agent.repo_files import CODE_SUFFIXES, candidate_files, read_text
-from agent.state import AnalysisState, Candidate, CodeCorrelation, CodeFinding, RootCause, Turn
+from turnback.context import AnalysisContext
+from turnback.repo_files import CODE_SUFFIXES, candidate_files, read_text
+from turnback.state import AnalysisState, Candidate, CodeCorrelation, CodeFinding, RootCause, Turn
 
 MAX_FINDINGS = 20
 MAX_PER_KIND = 4

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from typing import Any, Literal
 
-from agent.state import AssessmentRecord, Category, Turn
+from turnback.state import AssessmentRecord, Category, Turn
 
 Polarity = Literal["positive", "negative"]
 

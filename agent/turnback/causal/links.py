@@ -16,10 +16,10 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
-from agent.causal.detectors import producer
-from agent.dispute import explain_dispute
-from agent.signals import REFERS_BACK, flat_text, tokens
-from agent.state import Candidate, Category, Symptom, Turn
+from turnback.causal.detectors import producer
+from turnback.dispute import explain_dispute
+from turnback.signals import REFERS_BACK, flat_text, tokens
+from turnback.state import Candidate, Category, Symptom, Turn
 
 # A token said by more than this share of turns identifies nothing.
 COMMON_SHARE = 0.3

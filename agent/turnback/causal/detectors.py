@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from agent.dispute import outdated_reason
-from agent.signals import (
+from turnback.dispute import outdated_reason
+from turnback.signals import (
     acknowledges_failure,
     assessment_category,
     assessment_polarity,
@@ -26,7 +26,7 @@ from agent.signals import (
     stated_constraints,
     violated_constraint,
 )
-from agent.state import Candidate, Category, RetrievedDocument, Severity, ToolCall, Turn
+from turnback.state import Candidate, Category, RetrievedDocument, Severity, ToolCall, Turn
 
 TRUNCATED = {"length", "max_tokens", "max_output_tokens", "model_length", "token_limit"}
 # Calls with the same tool and arguments in a row (within a turn or in consecutive turns)

@@ -18,9 +18,9 @@ SECTION = re.compile(r"<(system|user)>\n?(.*?)\n?</\1>", re.DOTALL)
 
 
 def prompts_dir() -> Path:
-    """Source checkout: <root>/prompts. Installed wheel: agent/_prompts."""
+    """Source checkout: <root>/prompts. Installed wheel: turnback/_prompts."""
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "prompts", here / "_prompts"):
+    for candidate in (here.parents[1] / "prompts", here / "_prompts"):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("turnback's prompts/ directory is missing from this install")

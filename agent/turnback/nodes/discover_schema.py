@@ -6,11 +6,11 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.context import AnalysisContext
-from agent.conventions import CONVENTIONS, custom_keys, read_keys
-from agent.errors import TurnbackError
-from agent.spans import HELPER_SPAN_TYPES, span_kind, walk_breadth_first
-from agent.state import AnalysisState, IOLocation, SchemaEntry, SessionSchema
+from turnback.context import AnalysisContext
+from turnback.conventions import CONVENTIONS, custom_keys, read_keys
+from turnback.errors import TurnbackError
+from turnback.spans import HELPER_SPAN_TYPES, span_kind, walk_breadth_first
+from turnback.state import AnalysisState, IOLocation, SchemaEntry, SessionSchema
 
 
 def discover_schema(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:

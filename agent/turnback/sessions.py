@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from agent.nodes.reconstruct_conversation import read_assessments, state_name
-from agent.signals import assessment_polarity
-from agent.state import SessionSummary
-from agent.store import SESSION_KEY, SessionStore
+from turnback.nodes.reconstruct_conversation import read_assessments, state_name
+from turnback.signals import assessment_polarity
+from turnback.state import SessionSummary
+from turnback.store import SESSION_KEY, SessionStore
 
 ERROR_SPANS = "span.status = 'ERROR'"
 

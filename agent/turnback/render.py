@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.state import Report, RootCause, SessionSummary
+from turnback.state import Report, RootCause, SessionSummary
 
 CELL_CHARS = 90
 TEXT_CHARS = 400

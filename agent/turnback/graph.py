@@ -8,15 +8,15 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agent.context import AnalysisContext
-from agent.nodes.correlate_codebase import correlate_codebase
-from agent.nodes.discover_schema import discover_schema
-from agent.nodes.draft_recommendations import draft_recommendations
-from agent.nodes.judge_turns import judge_turns
-from agent.nodes.reconstruct_conversation import reconstruct_conversation
-from agent.nodes.report import report
-from agent.nodes.trace_backward import trace_backward
-from agent.state import AnalysisState
+from turnback.context import AnalysisContext
+from turnback.nodes.correlate_codebase import correlate_codebase
+from turnback.nodes.discover_schema import discover_schema
+from turnback.nodes.draft_recommendations import draft_recommendations
+from turnback.nodes.judge_turns import judge_turns
+from turnback.nodes.reconstruct_conversation import reconstruct_conversation
+from turnback.nodes.report import report
+from turnback.nodes.trace_backward import trace_backward
+from turnback.state import AnalysisState
 
 Node = Callable[[AnalysisState, Runtime[AnalysisContext]], dict[str, Any]]
 

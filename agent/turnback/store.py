@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from agent.errors import TurnbackError
+from turnback.errors import TurnbackError
 
 SESSION_KEY = "mlflow.trace.session"
 # A SQL store accepts pages of up to 50,000; an HTTP server caps them at 500.

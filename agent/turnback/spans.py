@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from agent.conventions import maybe_json
+from turnback.conventions import maybe_json
 
 # Spans that act for the turn but never carry the user's message themselves.
 HELPER_SPAN_TYPES = {"TOOL", "RETRIEVER", "EMBEDDING", "RERANKER", "PARSER", "MEMORY"}

@@ -7,8 +7,8 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.context import AnalysisContext
-from agent.state import AnalysisState, CodeCorrelation, Report, ReportTurn
+from turnback.context import AnalysisContext
+from turnback.state import AnalysisState, CodeCorrelation, Report, ReportTurn
 
 SCHEMA_VERSION = "1.0"
 OFFLINE_NOTE = (

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.context import AnalysisContext
-from agent.errors import TurnbackError
-from agent.graph import build_graph
-from agent.llm import ChatModel
-from agent.self_tracing import default_self_trace_uri, self_tracing
-from agent.state import Report
-from agent.store import SESSION_KEY, SessionStore, default_tracking_uri, quiet_mlflow_http
+from turnback.context import AnalysisContext
+from turnback.errors import TurnbackError
+from turnback.graph import build_graph
+from turnback.llm import ChatModel
+from turnback.self_tracing import default_self_trace_uri, self_tracing
+from turnback.state import Report
+from turnback.store import SESSION_KEY, SessionStore, default_tracking_uri, quiet_mlflow_http
 
 DEFAULT = "default"
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from agent.causal.links import Link
-from agent.state import Candidate, Symptom
+from turnback.causal.links import Link
+from turnback.state import Candidate, Symptom
 
 SEVERITY = {"strong": 2.0, "weak": 0.5}
 LINK_WEIGHT = 3.0

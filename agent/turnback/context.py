@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.llm import ChatModel
-from agent.store import SessionStore
+from turnback.llm import ChatModel
+from turnback.store import SessionStore
 
 
 def _silent(_message: str) -> None:

@@ -16,11 +16,11 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from agent.errors import TurnbackError
+from turnback.errors import TurnbackError
 
 if TYPE_CHECKING:
-    from agent.llm import OpenAIChatModel
-    from agent.state import Report, SessionSummary
+    from turnback.llm import OpenAIChatModel
+    from turnback.state import Report, SessionSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]
@@ -145,7 +145,7 @@ def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_nam
     A session is flagged when a turn's trace failed, a span has status ERROR (also
     errors a reply swallowed), or an assessment reads negative through its rationale.
     """
-    from agent.render import sessions_to_json, sessions_to_markdown
+    from turnback.render import sessions_to_json, sessions_to_markdown
 
     try:
         listed = _list_sessions(tracking_uri, experiment_id, experiment_name)
@@ -167,7 +167,7 @@ def demo(workdir: str | None, fmt: str, output: str | None, quiet: bool, no_self
     that produced it, then runs the full analysis on it. With --workdir both stay for
     you to explore (for example with `mlflow ui --backend-store-uri sqlite:///DIR/demo-mlflow.db`).
     """
-    from agent.demo import DEMO_SESSION_ID, install_demo
+    from turnback.demo import DEMO_SESSION_ID, install_demo
 
     if workdir and Path(workdir).exists() and any(Path(workdir).iterdir()):
         raise InputError(f"--workdir {workdir} is not empty")
@@ -187,7 +187,7 @@ def demo(workdir: str | None, fmt: str, output: str | None, quiet: bool, no_self
 
 
 def _analyze(*args: Any, **kwargs: Any) -> Report:
-    from agent.api import analyze_session
+    from turnback.api import analyze_session
 
     return analyze_session(*args, **kwargs)
 
@@ -195,8 +195,8 @@ def _analyze(*args: Any, **kwargs: Any) -> Report:
 def _list_sessions(
     tracking_uri: str | None, experiment_id: str | None, experiment_name: str | None
 ) -> list[SessionSummary]:
-    from agent.sessions import list_sessions
-    from agent.store import SessionStore, default_tracking_uri, quiet_mlflow_http
+    from turnback.sessions import list_sessions
+    from turnback.store import SessionStore, default_tracking_uri, quiet_mlflow_http
 
     quiet_mlflow_http()
     store = SessionStore(tracking_uri or default_tracking_uri())
@@ -213,7 +213,7 @@ def _run_flagged(
     options: dict[str, Any], *, fmt: str, output_dir: Path, quiet: bool, fail_on_fault: bool
 ) -> None:
     """Analyze each flagged session: one report per session plus an index."""
-    from agent.render import index_entries, index_to_markdown, report_file_name, to_json, to_markdown
+    from turnback.render import index_entries, index_to_markdown, report_file_name, to_json, to_markdown
 
     progress = _progress_printer(quiet)
     try:
@@ -245,8 +245,8 @@ def _run_flagged(
 def _run(
     job: Callable[[Progress], Report], *, fmt: str, output: str | None, quiet: bool, fail_on_fault: bool
 ) -> None:
-    from agent.render import to_json, to_markdown
-    from agent.store import quiet_mlflow_http
+    from turnback.render import to_json, to_markdown
+    from turnback.store import quiet_mlflow_http
 
     quiet_mlflow_http()
 
@@ -304,13 +304,13 @@ def _llm_from_env(model: str, timeout: float) -> OpenAIChatModel | None:
     api_key, base_url = os.environ.get("OPENAI_API_KEY"), os.environ.get("OPENAI_BASE_URL")
     if not (api_key or base_url):
         return None
-    from agent.llm import OpenAIChatModel
+    from turnback.llm import OpenAIChatModel
 
     return OpenAIChatModel(model, api_key=api_key, base_url=base_url, timeout=timeout)
 
 
 def _self_trace(disabled: bool, uri: str | None) -> str | None:
-    from agent.api import DEFAULT
+    from turnback.api import DEFAULT
 
     if disabled:
         return None

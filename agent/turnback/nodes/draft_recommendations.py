@@ -8,10 +8,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 from pydantic import BaseModel
 
-from agent.context import AnalysisContext
-from agent.llm import ChatModel, LLMError, ask_structured
-from agent.prompts import fence, load_prompt
-from agent.state import AnalysisState, CodeFinding, Recommendation, RootCause
+from turnback.context import AnalysisContext
+from turnback.llm import ChatModel, LLMError, ask_structured
+from turnback.prompts import fence, load_prompt
+from turnback.state import AnalysisState, CodeFinding, Recommendation, RootCause
 
 # Per category: (title, what to change, how to verify). `{where}` is the finding's place.
 PLAYBOOK: dict[str, tuple[str, str, str]] = {

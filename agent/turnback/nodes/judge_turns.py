@@ -8,11 +8,11 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 from pydantic import BaseModel
 
-from agent.context import AnalysisContext
-from agent.llm import ChatModel, LLMError, ask_structured
-from agent.offline_judge import HARD_CATEGORIES, judge_offline
-from agent.prompts import fence, load_prompt
-from agent.state import AnalysisState, Candidate, Category, Turn, TurnJudgement
+from turnback.context import AnalysisContext
+from turnback.llm import ChatModel, LLMError, ask_structured
+from turnback.offline_judge import HARD_CATEGORIES, judge_offline
+from turnback.prompts import fence, load_prompt
+from turnback.state import AnalysisState, Candidate, Category, Turn, TurnJudgement
 
 # Each LLM call sees the turn plus a short digest of the few turns before it, so the
 # cost of an analysis grows linearly with the session.

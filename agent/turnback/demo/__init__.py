@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from agent.demo.builder import write_session
+from turnback.demo.builder import write_session
 
 DEMO_SESSION_ID = "acme-sess-7f3a"
 DEMO_EXPERIMENT = "acme-travel-assistant"

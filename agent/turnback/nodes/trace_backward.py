@@ -1,6 +1,6 @@
 """Node 4: from where the failure shows back to the earliest turn that caused it.
 
-Orchestrates the causal layers (agent/causal): symptoms, links from each symptom to the
+Orchestrates the causal layers (agent/turnback/causal): symptoms, links from each symptom to the
 candidate faults before it (adding the origin of a disputed value), then ranking.
 """
 
@@ -10,13 +10,13 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.causal.links import ContentIndex, link_symptoms
-from agent.causal.ranking import Ranked, rank
-from agent.causal.symptoms import find_symptoms
-from agent.context import AnalysisContext
-from agent.offline_judge import evidence
-from agent.signals import tokens
-from agent.state import Alternative, AnalysisState, Evidence, RootCause, Symptom, Turn
+from turnback.causal.links import ContentIndex, link_symptoms
+from turnback.causal.ranking import Ranked, rank
+from turnback.causal.symptoms import find_symptoms
+from turnback.context import AnalysisContext
+from turnback.offline_judge import evidence
+from turnback.signals import tokens
+from turnback.state import Alternative, AnalysisState, Evidence, RootCause, Symptom, Turn
 
 MAX_ALTERNATIVES = 3
 

@@ -8,10 +8,17 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.context import AnalysisContext
-from agent.conventions import CONVENTIONS, is_message_list, maybe_json, message_role, message_text, read_keys
-from agent.spans import LLM_KINDS, RETRIEVER_KINDS, TOOL_KINDS, finish_reason, span_kind, step_kind
-from agent.state import (
+from turnback.context import AnalysisContext
+from turnback.conventions import (
+    CONVENTIONS,
+    is_message_list,
+    maybe_json,
+    message_role,
+    message_text,
+    read_keys,
+)
+from turnback.spans import LLM_KINDS, RETRIEVER_KINDS, TOOL_KINDS, finish_reason, span_kind, step_kind
+from turnback.state import (
     AnalysisState,
     AssessmentRecord,
     IOLocation,
@@ -22,7 +29,7 @@ from agent.state import (
     ToolCall,
     Turn,
 )
-from agent.store import SESSION_KEY
+from turnback.store import SESSION_KEY
 
 # How much of an earlier user message, from its start, must match a message sent to an
 # LLM for that turn to count as still in the context window.
