@@ -202,3 +202,38 @@ def test_the_line_that_picks_among_retrieved_documents_is_named_for_a_stale_sour
     assert report.root_cause is not None and report.root_cause.category == "outdated_retrieval"
     assert _top(report, 1) == ["helpdesk/retrieval.py:10"]
     assert "'doc_id'" in report.code_findings[0].answers
+
+
+TRIAGE_PY = '''from router import billing
+
+
+def handoff_to_billing(session, message):
+    summary = summarize_issue(message)
+    return billing.start({"issue": summary}, session)
+'''
+BILLING_PY = '''import mlflow
+
+
+@mlflow.trace(name="billing_agent", span_type="AGENT")
+def start(handoff, session):
+    session["billing"] = {"issue": handoff["issue"]}
+    return lookup_invoices(handoff.get("account_id"), month=None)
+'''
+
+
+def test_the_call_that_hands_on_a_payload_without_the_missing_field_is_named(
+        write, store_uri, git_repo) -> None:
+    turns = [
+        chat_turn("My account is AC-55012.", "Thanks, I have your account."),
+        chat_turn("I think I was charged twice in March.", "I could not look up your invoices just now.",
+                  children=[tool_span("lookup_invoices", {"account_id": None, "month": None},
+                                      error="account_id is required", error_type="ValueError")]),
+    ]
+    repo = git_repo({"router/triage.py": TRIAGE_PY, "router/billing.py": BILLING_PY})
+
+    report = _analyze(write, store_uri, repo, "handoff", turns)
+
+    assert report.root_cause is not None and report.root_cause.turn == 2
+    top = report.code_findings[0]
+    assert (top.path, top.line, top.kind) == ("router/triage.py", 6, "handoff_builder")
+    assert "without 'account_id'" in top.answers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -70,10 +70,16 @@ TRIPLE_QUOTES = ('"""', "'''")
 # Code that orders or picks among retrieved documents: which version wins is decided here.
 DOCUMENT_ORDER = re.compile(r"\b(sorted|max|min)\(.*\bkey\s*=|\.sort\(|\border_by\(|\bORDER BY\b")
 DECORATOR = re.compile(r"^\s*@")
+# A call handed a dict literal: `billing.start({"issue": summary}, session)`.
+CALL_WITH_DICT = re.compile(r"\b(\w+)\(\s*\{([^{}]*)\}")
+QUOTED_KEY = re.compile(r"[\"'](\w+)[\"']\s*:")
+# Faults where a call or hand-off lacked a field: the code that built the payload is the fix.
+MISSING_FIELD_CATEGORIES = {"malformed_tool_call", "tool_failure"}
 
 # How much each kind of finding explains a given root-cause category.
 RELEVANCE = {
-    "swallowed_error": 100, "value_origin": 95, "evidence_match": 90, "error_origin": 85,
+    "swallowed_error": 100, "handoff_builder": 100, "value_origin": 95, "evidence_match": 90,
+    "error_origin": 85,
     "span_function": 70, "retrieval_order": 60, "prompt_text": 55, "data_source": 50,
     "history_window": 45, "memory_state": 35, "session_id": 30,
 }
@@ -114,6 +120,8 @@ class Targets:
     """metadata keys of the retrieved documents"""
     value_origins: dict[str, list[str]] = field(default_factory=dict)
     """step name -> the keys of its result that hold the wrong value"""
+    field_readers: dict[str, set[str]] = field(default_factory=dict)
+    """function name -> the missing fields it reads from what it was handed"""
 
 
 def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
@@ -131,6 +139,8 @@ def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) 
     files = candidate_files(ctx.repo)
     ctx.progress(f"searching {len(files)} files in {ctx.repo} for the code behind turn {root.turn}")
     targets = targets_for(state["turns"][root.turn - 1], state.get("root_candidate"))
+    if root.category in MISSING_FIELD_CATEGORIES and targets.hints:
+        targets.field_readers = field_readers(ctx.repo, files, targets.hints)
     findings: list[CodeFinding] = []
     for rel in files:
         text = read_text(ctx.repo / rel)
@@ -251,6 +261,13 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                     keys = [k for k in names_documents if k in line]
                     add(i, "retrieval_order", "decides which retrieved document wins"
                         + (f", by '{keys[0]}'" if keys else ""), bonus=20 if keys else 0)
+    if code and targets.field_readers and "{" in text:
+        for i, line in enumerate(lines, 1):
+            for callee, keys in _handoffs(line):
+                missing = sorted(targets.field_readers.get(callee, set()) - keys)
+                if missing:
+                    add(i, "handoff_builder", f"hands '{callee}' a payload without '{missing[0]}', "
+                        f"which '{callee}' reads (the field missing at turn {root.turn})")
     messages = {probe: full for probe, full in targets.error_messages.items() if code and probe in text}
     sources = [s for s in targets.data_sources if s in text]
     for i, line in enumerate(lines, 1):
@@ -269,6 +286,37 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
         if MEMORY_STATE.search(line):
             add(i, "memory_state", "state carried between turns")
     return found
+
+
+def field_readers(repo: Path, files: list[PurePosixPath | Path], fields: list[str]) -> dict[str, set[str]]:
+    """Functions that read one of `fields` out of something they were handed
+    (`handoff.get("account_id")`, `payload["account_id"]`), by name."""
+    wanted = [f for f in fields if _identifier(f)]
+    readers: dict[str, set[str]] = {}
+    for rel in files:
+        if PurePosixPath(rel).suffix.lower() not in CODE_SUFFIXES:
+            continue
+        text = read_text(repo / rel) or ""
+        present = [f for f in wanted if f'"{f}"' in text or f"'{f}'" in text]
+        if not present:
+            continue
+        lines = text.splitlines()
+        for i, line in enumerate(lines, 1):
+            match = re.match(r"\s*(async\s+def|def)\s+(\w+)", line)
+            if not match:
+                continue
+            for j in _body_from(lines, i)[1:]:
+                for name in present:
+                    if re.search(rf"\.get\(\s*[\"']{name}[\"']|\[\s*[\"']{name}[\"']\s*\](?!\s*=[^=])",
+                                 lines[j - 1]):
+                        readers.setdefault(match.group(2), set()).add(name)
+    return readers
+
+
+def _handoffs(line: str) -> list[tuple[str, set[str]]]:
+    """(callee, the keys of the dict literal it is handed) for each such call on the line."""
+    return [(m.group(1), set(QUOTED_KEY.findall(m.group(2)))) for m in CALL_WITH_DICT.finditer(line)
+            if QUOTED_KEY.search(m.group(2))]
 
 
 def _decorated_def(lines: list[str], decorator_line: int) -> int:
