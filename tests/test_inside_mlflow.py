@@ -254,3 +254,17 @@ def test_the_readme_scorer_snippet_runs_next_to_a_builtin_session_judge(
     assert logged["turnback_root_cause"].metadata["root_turn"] == "2"
     assert f"shop/tools.py:{EXCEPT_LINE}" in logged["turnback_root_cause"].rationale
     assert logged["user_frustration"].value == "resolved"
+
+
+def test_the_readme_python_snippet_runs_as_written(empty_store_template, git_repo, monkeypatch, capsys):
+    app = shop_repo(git_repo)
+    shutil.copy(empty_store_template, app / "mlflow.db")
+    write_session(f"sqlite:///{app / 'mlflow.db'}", "my-chat-app", "sess-42", plain_session())
+    monkeypatch.chdir(app)
+
+    exec(compile(readme_block("### From Python"), "README.md", "exec"), {})
+
+    printed = capsys.readouterr().out
+    assert "turn=2" in printed and "category='tool_failure_reported_as_success'" in printed
+    assert "'schema_version': '1.0'" in printed
+    assert f"'path': 'shop/tools.py', 'line': {EXCEPT_LINE}" in printed
