@@ -221,7 +221,7 @@ def readme_block(heading: str) -> str:
 
 
 def test_the_readme_scorer_snippet_runs_next_to_a_builtin_session_judge(
-    tmp_path, empty_store_template, git_repo, monkeypatch, capsys, restore_mlflow_globals
+    empty_store_template, git_repo, monkeypatch, capsys, restore_mlflow_globals
 ):
     """The README's code, as written, against a real store, with MLflow's UserFrustration
     judge answered by the local OpenAI-compatible stub."""
@@ -268,3 +268,23 @@ def test_the_readme_python_snippet_runs_as_written(empty_store_template, git_rep
     assert "turn=2" in printed and "category='tool_failure_reported_as_success'" in printed
     assert "'schema_version': '1.0'" in printed
     assert f"'path': 'shop/tools.py', 'line': {EXCEPT_LINE}" in printed
+
+
+def test_the_decorator_scorer_survives_mlflows_serialization_and_registry(
+    write, store_uri, restore_mlflow_globals, monkeypatch
+):
+    from mlflow.genai.scorers import Scorer, get_scorer
+    from turnback.scorers import root_cause
+
+    experiment_id = write("swallowed", plain_session())
+    session = MlflowClient(store_uri).search_traces(locations=[experiment_id])
+    monkeypatch.setenv("MLFLOW_SERVER_ENABLE_CUSTOM_SCORERS", "true")
+    mlflow.set_tracking_uri(store_uri)
+
+    rebuilt = Scorer.model_validate(root_cause.model_dump())
+    root_cause.register(experiment_id=experiment_id)
+    registered = get_scorer(name="turnback_root_cause", experiment_id=experiment_id)
+
+    assert rebuilt.is_session_level_scorer and registered.is_session_level_scorer
+    for copy in (rebuilt, registered):
+        assert copy(session=session).value == "turn 2: tool_failure_reported_as_success"

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mlflow.entities import Feedback
-from mlflow.genai.scorers import Scorer
+from mlflow.genai.scorers import Scorer, scorer
 from pydantic import ConfigDict, PrivateAttr
 
 from turnback.api import _check_repo, run_analysis, verdict_feedback
@@ -97,3 +97,13 @@ def _server_uri() -> str | None:
 
     uri = mlflow.get_tracking_uri()
     return uri if uri.startswith(("http://", "https://")) else None
+
+
+@scorer(name=DEFAULT_NAME)
+def root_cause(session):  # type: ignore[no-untyped-def]  (MLflow stores this function's source)
+    """`RootCause()` (offline, no repo) as a decorator scorer. MLflow serializes only
+    built-in and decorator scorers, so this is the one to `register()` and `start()` for
+    scheduled scoring; its body is self-contained because MLflow runs it from source."""
+    from turnback.scorers import RootCause
+
+    return RootCause()(session=session)

@@ -143,9 +143,11 @@ def _prepare_store(uri: str) -> str:
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
+    from turnback.store import absolute_sqlite
+
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    client = MlflowClient(uri)
+    client = MlflowClient(absolute_sqlite(uri))
     experiment = client.get_experiment_by_name(SELF_EXPERIMENT)
     if experiment:
         return experiment.experiment_id
@@ -164,6 +166,8 @@ def _write_trace(record: SelfTrace, session_id: str) -> None:
     from mlflow.entities import TraceInfo, TraceLocation, TraceState
     from mlflow.tracing.client import TracingClient
 
+    from turnback.store import absolute_sqlite
+
     assert record.trace_id and record.experiment_id and record.root_span
     root = record.root_span
     spans = [_to_mlflow_span(s, record.trace_id) for s in record.spans if s.end_ns is not None]
@@ -177,7 +181,7 @@ def _write_trace(record: SelfTrace, session_id: str) -> None:
         execution_duration=((root.end_ns or root.start_ns) - root.start_ns) // 1_000_000,
         trace_metadata={"turnback.session": session_id, "mlflow.trace_schema.version": "3"},
     )
-    client = TracingClient(record.uri)
+    client = TracingClient(absolute_sqlite(record.uri))
     client.log_spans(record.experiment_id, spans)
     client.start_trace(info)
 

@@ -55,7 +55,7 @@ class SessionStore:
         from mlflow import MlflowClient
 
         try:
-            self._client = MlflowClient(tracking_uri=tracking_uri)
+            self._client = MlflowClient(tracking_uri=absolute_sqlite(tracking_uri))
         except Exception as exc:  # MLflow raises several types for a bad URI
             raise TurnbackError(f"cannot open tracking URI {tracking_uri!r}: {_first_line(exc)}") from exc
         self.calls = 0
@@ -217,8 +217,8 @@ class SessionStore:
         """Log an assessment on a trace of the analyzed store (only for --write-back)."""
         from mlflow.tracing.client import TracingClient
 
-        self._call("writing the assessment", lambda: TracingClient(self.tracking_uri).log_assessment(
-            trace_id, feedback))
+        self._call("writing the assessment", lambda: TracingClient(
+            absolute_sqlite(self.tracking_uri)).log_assessment(trace_id, feedback))
 
     def assessments_of(self, trace_id: str) -> list[Any]:
         """The assessments on one trace (for --write-back, to find the previous verdict)."""
@@ -232,8 +232,8 @@ class SessionStore:
         from mlflow.tracing.client import TracingClient
 
         feedback.overrides = previous_id
-        self._call("overriding the assessment", lambda: TracingClient(self.tracking_uri).log_assessment(
-            trace_id, feedback))
+        self._call("overriding the assessment", lambda: TracingClient(
+            absolute_sqlite(self.tracking_uri)).log_assessment(trace_id, feedback))
 
     def session_url(self, experiment_id: str, session_id: str) -> str | None:
         return session_url(self.tracking_uri, experiment_id, session_id)
@@ -280,6 +280,15 @@ class GivenTraces:
 
     def trace_url(self, experiment_id: str, session_id: str, trace_id: str) -> str | None:
         return turn_url(self._link_uri, experiment_id, session_id, trace_id)
+
+
+def absolute_sqlite(uri: str) -> str:
+    """`sqlite:///relative.db` made absolute: MLflow caches SQLite engines by URI string,
+    so a relative one opened again from another working directory would reach the old file."""
+    path = uri.removeprefix("sqlite:///") if uri.startswith("sqlite:///") else None
+    if not path or path == ":memory:" or Path(path).is_absolute():
+        return uri
+    return f"sqlite:///{Path(path).resolve()}"
 
 
 def _is_mlflow_sqlite(path: Path) -> bool:
