@@ -7,8 +7,9 @@ Three splits, always reported apart:
   the engine may be tuned on these.
 - `test`: `evals/sets/*_locked.py`, written by a separate process that never read the
   engine's code, from the list of fault classes alone. Never tune on them.
-- `holdout`: `evals/sets/holdout_locked.py`, written the same way later, with an app and a
-  labelled code line for every faulty session. Never tune on it either.
+- `holdout`: `evals/sets/holdout2_locked.py`, written the same way later, with an app and a
+  labelled code line for every faulty session. Never tune on it either. Each fresh set is
+  scored once as a holdout and only then joins `dev` (as `fresh_dev` and `fresh2_dev` did).
 
 Figures: root-turn accuracy and symptom-turn accuracy on faulty sessions, category
 accuracy, false blame on healthy sessions, code-location hit rate (the labelled line
@@ -39,11 +40,12 @@ from evals.apps import APPS
 from evals.cases import EvalCase
 
 SPLITS = {
-    "dev": ["evals.cases", "evals.sets.dialogue_dev", "evals.sets.structural_dev", "evals.sets.fresh_dev"],
+    "dev": ["evals.cases", "evals.sets.dialogue_dev", "evals.sets.structural_dev", "evals.sets.fresh_dev",
+            "evals.sets.fresh2_dev"],
     "test": ["evals.sets.dialogue_locked", "evals.sets.structural_locked"],
-    # Written by a separate process from the fault classes alone, after the engine's code
-    # location work; scored once as it stood, then never tuned on.
-    "holdout": ["evals.sets.holdout_locked"],
+    # Written by a separate process from the fault classes alone; scored once as the engine
+    # stood, then never tuned on. (The first such set, scored once, is now fresh2_dev.)
+    "holdout": ["evals.sets.holdout2_locked"],
 }
 
 

@@ -1,4 +1,5 @@
-"""Held-out labelled sessions, locked split.
+"""Fresh labelled sessions, now dev: scored once as the holdout split before any tuning on them
+(root 8/14, healthy blamed 0/4, code line 7/14), then moved here.
 
 Written from the fault classes alone, without running the engine: pushback in ordinary words
 (class 1), a failed trace among template replies (class 2), a value or constraint lost several turns
