@@ -339,7 +339,10 @@ def stale_sources(turns: list[Turn]) -> list[Candidate]:
                 used = _used_only_from(doc, retrieval.documents, turn)
                 earlier = first.get(name)
                 if earlier is not None and (earlier.severity == "strong" or not used or aged_only):
-                    if turn.index != earlier.turn and turn.index not in earlier.covers:
+                    # A document merely old by the calendar continues as a fault only where a
+                    # reply used it: retrieved and unused, it explains nothing at that turn.
+                    continues = used or not aged_only
+                    if continues and turn.index != earlier.turn and turn.index not in earlier.covers:
                         earlier.covers.append(turn.index)
                     continue
                 severity: Severity = "strong" if used and not aged_only else "weak"
