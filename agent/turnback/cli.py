@@ -6,7 +6,6 @@ Exit codes: 0 analysis done; 1 a fault was found and --fail-on-fault was given;
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -64,7 +63,7 @@ def store_options(fn: F) -> F:
 
 def output_options(fn: F) -> F:
     fn = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-                      help="Write the report to this file instead of stdout.")(fn)
+                      help="Write the report (with --flagged: the index) to this file instead of stdout.")(fn)
     fn = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
                       show_default=True, help="Report format.")(fn)
     fn = click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")(fn)
@@ -121,7 +120,8 @@ def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str
         output_key=output_key, self_trace_uri=_self_trace(no_self_trace, trace_to), write_back=write_back,
     )
     if flagged:
-        _run_flagged(options, fmt=fmt, output_dir=Path(output_dir), quiet=quiet, fail_on_fault=fail_on_fault)
+        _run_flagged(options, fmt=fmt, output=output, output_dir=Path(output_dir), quiet=quiet,
+                     fail_on_fault=fail_on_fault)
         return
     _run(
         lambda progress: _analyze(session_id, progress=progress, **options),
@@ -210,12 +210,18 @@ def _list_sessions(
 
 
 def _run_flagged(
-    options: dict[str, Any], *, fmt: str, output_dir: Path, quiet: bool, fail_on_fault: bool
+    options: dict[str, Any], *, fmt: str, output: str | None, output_dir: Path, quiet: bool,
+    fail_on_fault: bool,
 ) -> None:
-    """Analyze each flagged session: one report per session plus an index."""
-    from turnback.render import index_entries, index_to_markdown, report_file_name, to_json, to_markdown
+    """Analyze each flagged session: one report per session plus an index.
+
+    --format picks the reports' format and the index printed (index.md or index.json);
+    --output writes that index to a file instead of stdout.
+    """
+    from turnback.render import index_to_json, index_to_markdown, report_file_name, to_json, to_markdown
 
     progress = _progress_printer(quiet)
+    _check_output_folder(output)
     try:
         flagged = [s for s in _list_sessions(options["tracking_uri"], options["experiment_id"],
                                              options["experiment_name"]) if s.flagged]
@@ -234,10 +240,10 @@ def _run_flagged(
         text = to_json(report) if fmt == "json" else to_markdown(report)
         (output_dir / report_file_name(report, fmt)).write_text(text, encoding="utf-8")
         reports.append(report)
-    (output_dir / "index.md").write_text(index_to_markdown(reports, fmt), encoding="utf-8")
-    (output_dir / "index.json").write_text(
-        json.dumps(index_entries(reports, fmt), indent=2) + "\n", encoding="utf-8")
-    click.echo(index_to_markdown(reports, fmt), nl=False)
+    index_md, index_json = index_to_markdown(reports, fmt), index_to_json(reports, fmt)
+    (output_dir / "index.md").write_text(index_md, encoding="utf-8")
+    (output_dir / "index.json").write_text(index_json, encoding="utf-8")
+    _emit(index_json if fmt == "json" else index_md, output, progress, what="index")
     if fail_on_fault and any(r.root_cause for r in reports):
         sys.exit(EXIT_FAULT)
 
@@ -251,9 +257,7 @@ def _run(
     quiet_mlflow_http()
 
     progress = _progress_printer(quiet)
-    if output and not Path(output).expanduser().parent.is_dir():
-        # Checked before the analysis runs, so a long run does not end in a write error.
-        raise InputError(f"--output {output}: its folder does not exist")
+    _check_output_folder(output)
     try:
         report = job(progress)
     except TurnbackError as exc:
@@ -270,19 +274,29 @@ def _run(
             " (set TURNBACK_DEBUG=1 for a traceback)", err=True,
         )
         sys.exit(EXIT_INTERNAL)
-    text = to_json(report) if fmt == "json" else to_markdown(report)
-    if output:
-        try:
-            Path(output).expanduser().write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"--output {output}: cannot write the report: {exc.strerror or exc}") from exc
-        progress(f"report written to {output}")
-    else:
-        click.echo(text, nl=False)
+    _emit(to_json(report) if fmt == "json" else to_markdown(report), output, progress, what="report")
     if report.self_trace:
         progress(f"own trace: {report.self_trace}")
     if fail_on_fault and report.root_cause is not None:
         sys.exit(EXIT_FAULT)
+
+
+def _check_output_folder(output: str | None) -> None:
+    # Checked before the analysis runs, so a long run does not end in a write error.
+    if output and not Path(output).expanduser().parent.is_dir():
+        raise InputError(f"--output {output}: its folder does not exist")
+
+
+def _emit(text: str, output: str | None, progress: Progress, *, what: str) -> None:
+    """Print to stdout, or write to --output."""
+    if not output:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).expanduser().write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--output {output}: cannot write the {what}: {exc.strerror or exc}") from exc
+    progress(f"{what} written to {output}")
 
 
 def _progress_printer(quiet: bool) -> Progress:

@@ -188,6 +188,11 @@ def index_entries(reports: list[Report], fmt: str) -> list[dict[str, Any]]:
     ]
 
 
+def index_to_json(reports: list[Report], fmt: str) -> str:
+    """index.json: one object per analyzed session, in the order analyzed (README: "The index")."""
+    return json.dumps(index_entries(reports, fmt), indent=2) + "\n"
+
+
 def index_to_markdown(reports: list[Report], fmt: str) -> str:
     faulty = sum(1 for r in reports if r.root_cause)
     lines = [
@@ -199,7 +204,9 @@ def index_to_markdown(reports: list[Report], fmt: str) -> str:
     for entry in index_entries(reports, fmt):
         lines.append(
             f"| `{entry['session_id']}` | {entry['turns']} | {entry['root_turn'] or '-'} | "
-            f"{entry['category'] or 'healthy'} | {entry['symptom_turn'] or '-'} | {entry['report']} |"
+            f"{entry['category'] or 'healthy'} | {entry['symptom_turn'] or '-'} | "
+            # A link relative to the index, which sits next to the reports.
+            f"[{entry['report']}]({entry['report']}) |"
         )
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,59 @@
+"""What people and CI read: the batch index in both formats, listing times, help text,
+the cleaned Markdown report, the demo's store, and the GitHub Action."""
+
+from __future__ import annotations
+
+import json
+
+from tests.test_ci import write_three_sessions
+
+
+def test_flagged_with_format_json_prints_the_json_index(write, store_uri, cli, tmp_path):
+    write_three_sessions(write)
+    out = tmp_path / "reports"
+
+    result = cli("analyze", "--flagged", "--tracking-uri", store_uri, "--output-dir", str(out),
+                 "--format", "json")
+
+    assert result.exit_code == 0, result.stderr
+    index = json.loads(result.stdout)
+    assert sorted((e["session_id"], e["root_turn"], e["report"]) for e in index) == [
+        ("swallowed", 2, "swallowed.json"), ("unhappy", 1, "unhappy.json")]
+    assert result.stdout == (out / "index.json").read_text()
+    assert json.loads((out / "swallowed.json").read_text())["root_cause"]["turn"] == 2
+
+
+def test_flagged_with_output_writes_the_index_to_that_file(write, store_uri, cli, tmp_path):
+    write_three_sessions(write)
+    out, target = tmp_path / "reports", tmp_path / "x.json"
+
+    result = cli("analyze", "--flagged", "--tracking-uri", store_uri, "--output-dir", str(out),
+                 "--format", "json", "-o", str(target))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert {e["session_id"] for e in json.loads(target.read_text())} == {"swallowed", "unhappy"}
+    assert f"index written to {target}" in result.stderr
+
+
+def test_flagged_output_into_a_missing_folder_is_refused_before_any_work(write, store_uri, cli, tmp_path):
+    write_three_sessions(write)
+    out = tmp_path / "reports"
+
+    result = cli("analyze", "--flagged", "--tracking-uri", store_uri, "--output-dir", str(out),
+                 "-o", str(tmp_path / "nowhere" / "index.md"))
+
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("its folder does not exist")
+    assert not out.exists()
+
+
+def test_the_markdown_index_links_each_report(write, store_uri, cli, tmp_path):
+    write_three_sessions(write)
+    out = tmp_path / "reports"
+
+    result = cli("analyze", "--flagged", "--tracking-uri", store_uri, "--output-dir", str(out))
+
+    index_md = (out / "index.md").read_text()
+    assert result.stdout == index_md
+    assert "| [unhappy.md](unhappy.md) |" in index_md
