@@ -4,6 +4,12 @@ the cleaned Markdown report, the demo's store, and the GitHub Action."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from turnback.demo.builder import chat_turn
 
 from tests.test_ci import write_three_sessions
 
@@ -57,3 +63,37 @@ def test_the_markdown_index_links_each_report(write, store_uri, cli, tmp_path):
     index_md = (out / "index.md").read_text()
     assert result.stdout == index_md
     assert "| [unhappy.md](unhappy.md) |" in index_md
+
+
+@pytest.fixture
+def india_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The local timezone at UTC+05:30 (a POSIX TZ string: no tz database needed)."""
+    monkeypatch.setenv("TZ", "IST-5:30")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_sessions_prints_times_in_iso_8601_with_their_offset(write, store_uri, cli, india_time):
+    write("fine", [chat_turn("Hi", "Hello! How can I help?"), chat_turn("Thanks", "You're welcome.")])
+    [row] = json.loads(cli("sessions", "--tracking-uri", store_uri, "--format", "json").stdout)
+    offset = timezone(timedelta(hours=5, minutes=30))
+    first, last = (datetime.fromtimestamp(row[k] / 1000, offset).isoformat(timespec="seconds")
+                   for k in ("first_ms", "last_ms"))
+
+    table = cli("sessions", "--tracking-uri", store_uri).stdout
+
+    assert first.endswith("+05:30")
+    assert f"| {first} | {last} |" in table
+
+
+def test_analyze_help_lists_the_exit_codes_and_sessions_help_explains_format(cli):
+    analyze_help = cli("analyze", "--help").stdout
+    sessions_help = cli("sessions", "--help").stdout
+
+    assert "Exit codes:" in analyze_help
+    for line in ("0  analysis done", "1  a root cause was found and --fail-on-fault was given",
+                 "2  usage or input error", "3  internal error"):
+        assert line in analyze_help
+    assert "ISO 8601" in sessions_help.split("--format", 1)[1]

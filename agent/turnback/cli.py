@@ -28,6 +28,14 @@ EXIT_FAULT = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 DEFAULT_MODEL = "gpt-4o-mini"
+# Shown at the end of `analyze --help`; the README's "Exit codes" table says the same.
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  analysis done (a fault may have been found: see the report)
+  1  a root cause was found and --fail-on-fault was given
+  2  usage or input error: one line on stderr
+  3  internal error: one line on stderr (TURNBACK_DEBUG=1 shows the traceback)
+"""
 REPO_MARKERS = (".git", "pyproject.toml", "setup.py", "package.json", "go.mod", "Cargo.toml", "pom.xml")
 
 
@@ -74,7 +82,7 @@ def output_options(fn: F) -> F:
     return fn
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES_HELP)
 @click.argument("session_id", required=False)
 @store_options
 @click.option("--repo", type=click.Path(),
@@ -133,7 +141,8 @@ def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str
 @store_options
 @click.option("--flagged", is_flag=True, help="Only sessions with errors or failing assessments.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
-              show_default=True)
+              show_default=True,
+              help="markdown: a table, times in ISO 8601 with their offset; json: one object per session.")
 def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_name: str | None,
              flagged: bool, fmt: str) -> None:
     """List the sessions of an experiment (all experiments when none is given).

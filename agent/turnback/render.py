@@ -232,4 +232,5 @@ def sessions_to_markdown(summaries: list[SessionSummary]) -> str:
 
 
 def _time(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
+    """ISO 8601 in the local timezone, with its offset, so a time is never ambiguous."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone().isoformat(timespec="seconds")
