@@ -97,3 +97,23 @@ def test_analyze_help_lists_the_exit_codes_and_sessions_help_explains_format(cli
                  "2  usage or input error", "3  internal error"):
         assert line in analyze_help
     assert "ISO 8601" in sessions_help.split("--format", 1)[1]
+
+
+def test_the_markdown_report_says_each_thing_once(cli):
+    result = cli("demo")
+    out = result.stdout
+
+    assert result.exit_code == 0, result.stderr
+    assert "> **Mode: offline**: verdicts come from recorded signals only" in out
+    assert "offline: verdicts" not in out
+    # the verdict line names root and symptom turns; the explanation under it adds the why
+    verdict, why = out.split("**Verdict: ", 1)[1].split("\n\n")[:2]
+    assert verdict.startswith("root cause at turn 2** (`tool_failure_reported_as_success`")
+    assert why == ("Span 'reserve_room' failed (payment gateway did not answer within 30s), "
+                   "but the reply reads as a success.")
+    assert out.count("the failure shows at") == 1
+    assert "| | |" not in out
+    assert "- **Tracking URI:** `sqlite:///" in out
+    trace_line = next(line for line in out.splitlines() if "own trace of this analysis" in line)
+    location = trace_line.split(": ", 1)[1].rstrip("_")
+    assert (out + result.stderr).count(location) == 1

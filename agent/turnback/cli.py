@@ -284,7 +284,8 @@ def _run(
         )
         sys.exit(EXIT_INTERNAL)
     _emit(to_json(report) if fmt == "json" else to_markdown(report), output, progress, what="report")
-    if report.self_trace:
+    if report.self_trace and output:
+        # The report's last line says it too: repeated here only when the report went to a file.
         progress(f"own trace: {report.self_trace}")
     if fail_on_fault and report.root_cause is not None:
         sys.exit(EXIT_FAULT)
