@@ -117,3 +117,24 @@ def test_the_markdown_report_says_each_thing_once(cli):
     trace_line = next(line for line in out.splitlines() if "own trace of this analysis" in line)
     location = trace_line.split(": ", 1)[1].rstrip("_")
     assert (out + result.stderr).count(location) == 1
+
+
+def test_the_demo_keeps_its_store_and_app_under_turnback_home_and_reuses_them(cli, isolated_env):
+    kept = isolated_env / "demo"
+
+    first = cli("demo", "--no-self-trace", "--format", "json")
+
+    assert first.exit_code == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["tracking_uri"] == f"sqlite:///{kept / 'demo-mlflow.db'}"
+    assert report["code_correlation"]["repo"] == str(kept / "acme-travel")
+    assert (kept / "demo-mlflow.db").is_file() and (kept / "acme-travel" / "tools.py").is_file()
+    assert f"wrote the demo store and app in {kept}" in first.stderr
+    stored = (kept / "demo-mlflow.db").stat().st_mtime_ns
+
+    again = cli("demo", "--no-self-trace", "--format", "json")
+
+    assert f"reusing the demo store and app in {kept}" in again.stderr
+    assert json.loads(again.stdout)["root_cause"] == report["root_cause"]
+    assert (kept / "demo-mlflow.db").stat().st_mtime_ns == stored
+    assert [p.name for p in isolated_env.iterdir() if p.name.startswith(".demo-")] == []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -166,33 +165,40 @@ def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_nam
 
 @main.command()
 @click.option("--workdir", type=click.Path(file_okay=False),
-              help="Keep the demo store and app in this new folder (default: a temporary one).")
+              help="Put the demo store and app in this new folder "
+              "(default: $TURNBACK_HOME/demo, kept and reused by the next run).")
 @output_options
 def demo(workdir: str | None, fmt: str, output: str | None, quiet: bool, no_self_trace: bool,
          trace_to: str | None) -> None:
     """Analyze the bundled demo session, offline, and print the report.
 
     It writes a four-turn travel-booking session into a SQLite store, with the small app
-    that produced it, then runs the full analysis on it. With --workdir both stay for
-    you to explore (for example with `mlflow ui --backend-store-uri sqlite:///DIR/demo-mlflow.db`).
+    that produced it, then runs the full analysis on it. Both stay for you to explore
+    (for example with `mlflow ui --backend-store-uri sqlite:///DIR/demo-mlflow.db`): in
+    $TURNBACK_HOME/demo (~/.turnback/demo), reused by the next run, or in --workdir.
     """
-    from turnback.demo import DEMO_SESSION_ID, install_demo
+    from turnback.demo import DEMO_SESSION_ID, demo_home, install_demo, kept_demo
 
     if workdir and Path(workdir).exists() and any(Path(workdir).iterdir()):
         raise InputError(f"--workdir {workdir} is not empty")
-    with tempfile.TemporaryDirectory(prefix="turnback-demo-") as tmp:
-        where = Path(workdir) if workdir else Path(tmp)
 
-        def job(progress: Progress) -> Report:
+    def job(progress: Progress) -> Report:
+        if workdir:
+            where = Path(workdir)
             where.mkdir(parents=True, exist_ok=True)
             progress(f"writing the demo session into a SQLite store in {where}")
             uri, experiment_id, app = install_demo(where)
-            return _analyze(
-                DEMO_SESSION_ID, tracking_uri=uri, experiment_id=experiment_id, repo=app,
-                llm=None, self_trace_uri=_self_trace(no_self_trace, trace_to), progress=progress,
-            )
+        else:
+            where = demo_home()
+            uri, experiment_id, app, reused = kept_demo(where)
+            progress(f"{'reusing' if reused else 'wrote'} the demo store and app in {where} "
+                     f"(browse: mlflow ui --backend-store-uri {uri})")
+        return _analyze(
+            DEMO_SESSION_ID, tracking_uri=uri, experiment_id=experiment_id, repo=app,
+            llm=None, self_trace_uri=_self_trace(no_self_trace, trace_to), progress=progress,
+        )
 
-        _run(job, fmt=fmt, output=output, quiet=quiet, fail_on_fault=False)
+    _run(job, fmt=fmt, output=output, quiet=quiet, fail_on_fault=False)
 
 
 def _analyze(*args: Any, **kwargs: Any) -> Report:
