@@ -71,8 +71,11 @@ def store_options(fn: F) -> F:
 def output_options(fn: F) -> F:
     fn = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
                       help="Write the report (with --flagged: the index) to this file instead of stdout.")(fn)
-    fn = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
-                      show_default=True, help="Report format.")(fn)
+    fn = click.option("--full", is_flag=True,
+                      help="Terminal view: every turn of the timeline and every code finding.")(fn)
+    fn = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]),
+                      help="Report format (default: a terminal view when stdout is a terminal, "
+                      "else markdown).")(fn)
     fn = click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")(fn)
     fn = click.option("--no-self-trace", is_flag=True, help="Do not trace turnback's own run.")(fn)
     fn = click.option("--trace-to", envvar="TURNBACK_TRACE_URI",
@@ -104,8 +107,8 @@ def output_options(fn: F) -> F:
 def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str | None,
             experiment_name: str | None, repo: str | None, offline: bool, model: str,
             llm_timeout: float, input_key: str | None, output_key: str | None,
-            fail_on_fault: bool, flagged: bool, output_dir: str, write_back: bool, fmt: str,
-            output: str | None, quiet: bool, no_self_trace: bool, trace_to: str | None) -> None:
+            fail_on_fault: bool, flagged: bool, output_dir: str, write_back: bool, fmt: str | None,
+            full: bool, output: str | None, quiet: bool, no_self_trace: bool, trace_to: str | None) -> None:
     """Find where chat session SESSION_ID went wrong, and print a report.
 
     \b
@@ -127,12 +130,12 @@ def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str
         output_key=output_key, self_trace_uri=_self_trace(no_self_trace, trace_to), write_back=write_back,
     )
     if flagged:
-        _run_flagged(options, fmt=fmt, output=output, output_dir=Path(output_dir), quiet=quiet,
-                     fail_on_fault=fail_on_fault)
+        _run_flagged(options, fmt=fmt or "markdown", output=output, output_dir=Path(output_dir),
+                     quiet=quiet, fail_on_fault=fail_on_fault)
         return
     _run(
         lambda progress: _analyze(session_id, progress=progress, **options),
-        fmt=fmt, output=output, quiet=quiet, fail_on_fault=fail_on_fault,
+        fmt=fmt, full=full, output=output, quiet=quiet, fail_on_fault=fail_on_fault,
     )
 
 
@@ -168,8 +171,8 @@ def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_nam
               help="Put the demo store and app in this new folder "
               "(default: $TURNBACK_HOME/demo, kept and reused by the next run).")
 @output_options
-def demo(workdir: str | None, fmt: str, output: str | None, quiet: bool, no_self_trace: bool,
-         trace_to: str | None) -> None:
+def demo(workdir: str | None, fmt: str | None, full: bool, output: str | None, quiet: bool,
+         no_self_trace: bool, trace_to: str | None) -> None:
     """Analyze the bundled demo session, offline, and print the report.
 
     It writes a four-turn travel-booking session into a SQLite store, with the small app
@@ -198,7 +201,7 @@ def demo(workdir: str | None, fmt: str, output: str | None, quiet: bool, no_self
             llm=None, self_trace_uri=_self_trace(no_self_trace, trace_to), progress=progress,
         )
 
-    _run(job, fmt=fmt, output=output, quiet=quiet, fail_on_fault=False)
+    _run(job, fmt=fmt, full=full, output=output, quiet=quiet, fail_on_fault=False)
 
 
 def _analyze(*args: Any, **kwargs: Any) -> Report:
@@ -234,6 +237,7 @@ def _run_flagged(
     --output writes that index to a file instead of stdout.
     """
     from turnback.render import index_to_json, index_to_markdown, report_file_name, to_json, to_markdown
+    from turnback.terminal import progress_display
 
     progress = _progress_printer(quiet)
     _check_output_folder(output)
@@ -245,16 +249,18 @@ def _run_flagged(
     output_dir.mkdir(parents=True, exist_ok=True)
     progress(f"{len(flagged)} flagged session(s); reports go to {output_dir}")
     reports = []
-    for number, summary in enumerate(flagged, 1):
-        progress(f"[{number}/{len(flagged)}] analyzing session {summary.session_id}")
-        try:
-            report = _analyze(summary.session_id, progress=lambda _line: None,
-                              **{**options, "experiment_id": summary.experiment_id, "experiment_name": None})
-        except TurnbackError as exc:
-            raise InputError(str(exc)) from exc
-        text = to_json(report) if fmt == "json" else to_markdown(report)
-        (output_dir / report_file_name(report, fmt)).write_text(text, encoding="utf-8")
-        reports.append(report)
+    with progress_display(quiet) as step:  # a bar on a terminal, plain lines otherwise
+        for number, summary in enumerate(flagged, 1):
+            step(f"[{number}/{len(flagged)}] analyzing session {summary.session_id}")
+            try:
+                report = _analyze(summary.session_id, progress=lambda _line: None,
+                                  **{**options, "experiment_id": summary.experiment_id,
+                                     "experiment_name": None})
+            except TurnbackError as exc:
+                raise InputError(str(exc)) from exc
+            text = to_json(report) if fmt == "json" else to_markdown(report)
+            (output_dir / report_file_name(report, fmt)).write_text(text, encoding="utf-8")
+            reports.append(report)
     index_md, index_json = index_to_markdown(reports, fmt), index_to_json(reports, fmt)
     (output_dir / "index.md").write_text(index_md, encoding="utf-8")
     (output_dir / "index.json").write_text(index_json, encoding="utf-8")
@@ -264,17 +270,22 @@ def _run_flagged(
 
 
 def _run(
-    job: Callable[[Progress], Report], *, fmt: str, output: str | None, quiet: bool, fail_on_fault: bool
+    job: Callable[[Progress], Report], *, fmt: str | None, full: bool, output: str | None, quiet: bool,
+    fail_on_fault: bool,
 ) -> None:
     from turnback.render import to_json, to_markdown
     from turnback.store import quiet_mlflow_http
+    from turnback.terminal import progress_display
 
     quiet_mlflow_http()
 
-    progress = _progress_printer(quiet)
     _check_output_folder(output)
+    if fmt is None:
+        # People at a terminal get the terminal view; pipes and files get Markdown.
+        fmt = "terminal" if not output and sys.stdout.isatty() else "markdown"
     try:
-        report = job(progress)
+        with progress_display(quiet) as progress:
+            report = job(progress)
     except TurnbackError as exc:
         raise InputError(str(exc)) from exc
     except KeyboardInterrupt:
@@ -289,7 +300,15 @@ def _run(
             " (set TURNBACK_DEBUG=1 for a traceback)", err=True,
         )
         sys.exit(EXIT_INTERNAL)
-    _emit(to_json(report) if fmt == "json" else to_markdown(report), output, progress, what="report")
+    progress = _progress_printer(quiet)
+    if fmt == "terminal":
+        from rich.console import Console
+
+        from turnback.terminal import render_terminal
+
+        render_terminal(report, Console(), full=full)
+    else:
+        _emit(to_json(report) if fmt == "json" else to_markdown(report), output, progress, what="report")
     if report.self_trace and output:
         # The report's last line says it too: repeated here only when the report went to a file.
         progress(f"own trace: {report.self_trace}")
