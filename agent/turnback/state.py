@@ -228,7 +228,8 @@ class Symptom(BaseModel):
     """Where a failure is observed."""
 
     turn: int
-    kind: str = Field(description="user_dissatisfied, abandonment, repeated_request, failing_assessment, "
+    kind: str = Field(description="user_dissatisfied, user_restated, reply_concedes, abandonment, "
+                      "repeated_request, failing_assessment, "
                       "errored_turn")
     detail: str
     strength: float = Field(description="0..1, how sure the observation is")
