@@ -389,3 +389,28 @@ def test_an_apology_without_owning_a_mistake_is_no_symptom(write, store_uri):
     ])
 
     assert report.root_cause is None
+
+
+def test_a_lookup_the_app_makes_each_turn_a_person_asks_something_new_is_no_loop(write, store_uri):
+    timetable = {"mon-fri": "06:30-21:00", "sat": "08:00-18:00"}
+    lookup = [tool_span("get_timetable", {"centre": "brookside"}, timetable)]
+    report = analyze(write, store_uri, [
+        chat_turn("When do the lanes open on weekdays?", "Weekdays from 06:30.", children=lookup),
+        chat_turn("And on Saturdays?", "Saturdays from 08:00.", children=lookup),
+        chat_turn("Until when on Saturdays?", "Until 18:00.", children=lookup),
+        chat_turn("Great, thanks!", "You're welcome.", children=lookup),
+    ])
+
+    assert report.root_cause is None
+
+
+def test_values_disputed_together_are_traced_to_the_reply_that_first_said_them_together(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("When do the lap lanes open on weekdays?", "On weekdays the lanes open at 06:30."),
+        chat_turn("And on Sundays?", "On Sundays they also open at 06:30."),
+        chat_turn("Do I need to book?", "No booking is needed."),
+        chat_turn("The doors were locked when I came this morning.",
+                  "I'm sorry: I shouldn't have given you 06:30 for Sunday."),
+    ])
+
+    assert report.root_cause is not None and report.root_cause.turn == 2
