@@ -101,13 +101,15 @@ class OpenAIChatModel:
 
     def complete(self, messages: list[dict[str, str]]) -> str:
         """One chat completion, traced as a span of turnback's own run (if tracing is on)."""
-        import mlflow
+        from turnback import self_tracing
 
         self.usage.charge()
-        with mlflow.start_span(name="llm_call", span_type="CHAT_MODEL") as span:
-            span.set_inputs({"model": self.model, "messages": messages})
+        with self_tracing.span("llm_call", "CHAT_MODEL") as span:
+            if span is not None:
+                span.set_inputs({"model": self.model, "messages": messages})
             reply = self._complete_with_retries(messages)
-            span.set_outputs(reply)
+            if span is not None:
+                span.set_outputs(reply)
         return reply
 
     def _note_retry(self, state: object) -> None:

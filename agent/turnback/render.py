@@ -89,7 +89,8 @@ def _alternatives(root: RootCause) -> list[str]:
 
 def _facts(report: Report) -> list[str]:
     rows = [
-        ("Session", f"`{report.session_id}`"),
+        ("Session", f"`{report.session_id}`"
+         + (f" ([open in MLflow]({report.session_url}))" if report.session_url else "")),
         ("Experiment", f"`{report.experiment_id}`"),
         ("Tracking URI", f"`{report.tracking_uri}`"),
         ("Turns", str(len(report.turns))),

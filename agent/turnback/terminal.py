@@ -85,8 +85,10 @@ def _header(report: Report) -> Text:
     cc = report.code_correlation
     code = (f"code: {plain(cc.repo)} ({cc.files_searched} files searched)" if cc.status == "done"
             else f"code: skipped: {plain(cc.note)}")
-    where = Text(f"store: {plain(report.tracking_uri)} · {code}", style="dim")
-    return Text("\n").join([title, mode, where])
+    lines = [title, mode, Text(f"store: {plain(report.tracking_uri)} · {code}", style="dim")]
+    if report.session_url:
+        lines.append(Text(f"open in MLflow: {plain(report.session_url)}", style="dim"))
+    return Text("\n").join(lines)
 
 
 def _timeline(report: Report, full: bool) -> Table:
