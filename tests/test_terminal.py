@@ -115,6 +115,17 @@ def test_a_long_timeline_shows_the_turns_that_matter_and_full_shows_all(write, s
     assert turn_rows(render(report, full=True)) == [str(n) for n in range(1, 41)]
 
 
+def test_the_header_links_the_session_in_mlflow_when_there_is_a_link(write, store_uri):
+    write("one", [chat_turn("Hi", "Hello! How can I help?")])
+    report = analyze_session("one", tracking_uri=store_uri, self_trace_uri=None)
+    assert report.session_url is None  # a SQLite store has no UI link
+
+    linked = report.model_copy(update={"session_url": "http://127.0.0.1:5000/#/experiments/1/chat-sessions/one"})
+
+    assert "open in MLflow" not in "\n".join(render(report))
+    assert "open in MLflow: http://127.0.0.1:5000/#/experiments/1/chat-sessions/one" in render(linked)
+
+
 def test_trace_text_is_never_read_as_console_markup(write, store_uri):
     write("markup", [chat_turn("[bold red]hi[/] \x1b[31mthere", "ok [link=http://x]click[/link]")])
     report = analyze_session("markup", tracking_uri=store_uri, self_trace_uri=None)
