@@ -20,7 +20,7 @@ def to_json(report: Report) -> str:
 
 def to_markdown(report: Report) -> str:
     out: list[str] = [f"# turnback: where did session `{report.session_id}` go wrong?", ""]
-    out.append(f"> **Mode: {report.mode}**. {report.mode_note}.")
+    out.append(f"> **Mode: {report.mode}**: {_mode_detail(report)}.")
     out.append("")
     out += _verdict(report)
     out += _facts(report)
@@ -36,6 +36,27 @@ def to_markdown(report: Report) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _mode_detail(report: Report) -> str:
+    """The mode note without its leading "offline: " (the banner already names the mode)."""
+    note = report.mode_note.rstrip(".")
+    prefix = f"{report.mode}: "
+    return note[len(prefix):] if note.startswith(prefix) else note
+
+
+def _why(report: Report) -> str:
+    """The root cause's explanation less what the verdict line above it already says
+    ("At turn N, " and "; the failure shows at turn M")."""
+    root = report.root_cause
+    assert root is not None
+    text = root.explanation.strip()
+    lead, tail = f"At turn {root.turn}, ", f"; the failure shows at turn {report.symptom_turn}."
+    if text.startswith(lead):
+        text = text[len(lead):]
+        text = text[: -len(tail)] if text.endswith(tail) else text.rstrip(".")
+        text = text[:1].upper() + text[1:] + "."
+    return text
+
+
 def _verdict(report: Report) -> list[str]:
     root = report.root_cause
     if root is None:
@@ -48,7 +69,7 @@ def _verdict(report: Report) -> list[str]:
         f"**Verdict: root cause at turn {root.turn}** (`{root.category}`, confidence "
         f"{root.confidence}){symptom}.",
         "",
-        _clip(root.explanation, TEXT_CHARS * 2),
+        _clip(_why(report), TEXT_CHARS * 2),
         "",
         *_alternatives(root),
     ]
@@ -76,7 +97,8 @@ def _facts(report: Report) -> list[str]:
         ("Turn I/O found in", report.discovered_schema),
         ("Code correlation", _correlation(report)),
     ]
-    return ["| | |", "|---|---|", *[f"| {k} | {_cell(v, 300)} |" for k, v in rows], ""]
+    # A list, not a headerless table: it reads the same raw and rendered.
+    return [*[f"- **{k}:** {_cell(v, 300)}" for k, v in rows], ""]
 
 
 def _correlation(report: Report) -> str:
@@ -189,6 +211,11 @@ def index_entries(reports: list[Report], fmt: str) -> list[dict[str, Any]]:
     ]
 
 
+def index_to_json(reports: list[Report], fmt: str) -> str:
+    """index.json: one object per analyzed session, in the order analyzed (README: "The index")."""
+    return json.dumps(index_entries(reports, fmt), indent=2) + "\n"
+
+
 def index_to_markdown(reports: list[Report], fmt: str) -> str:
     faulty = sum(1 for r in reports if r.root_cause)
     lines = [
@@ -200,7 +227,9 @@ def index_to_markdown(reports: list[Report], fmt: str) -> str:
     for entry in index_entries(reports, fmt):
         lines.append(
             f"| `{entry['session_id']}` | {entry['turns']} | {entry['root_turn'] or '-'} | "
-            f"{entry['category'] or 'healthy'} | {entry['symptom_turn'] or '-'} | {entry['report']} |"
+            f"{entry['category'] or 'healthy'} | {entry['symptom_turn'] or '-'} | "
+            # A link relative to the index, which sits next to the reports.
+            f"[{entry['report']}]({entry['report']}) |"
         )
     return "\n".join(lines) + "\n"
 
@@ -226,4 +255,5 @@ def sessions_to_markdown(summaries: list[SessionSummary]) -> str:
 
 
 def _time(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
+    """ISO 8601 in the local timezone, with its offset, so a time is never ambiguous."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone().isoformat(timespec="seconds")
