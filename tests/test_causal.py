@@ -449,3 +449,22 @@ def test_a_complaint_that_names_nothing_earlier_is_blamed_on_the_recorded_fault_
     ])
 
     assert root_of(report) == (1, "silent_fallback")
+
+
+def test_a_check_the_app_recorded_as_failing_inside_a_turn_is_read_like_an_assessment(write, store_uri):
+    def check(passed: bool) -> dict[str, Any]:
+        reason = "the refund window is stated in the policy" if passed else "no policy states a 90-day window"
+        return {"name": "grounding_check", "type": "EVALUATOR", "inputs": {"claim": "90-day refunds"},
+                "outputs": {"passed": passed, "reason": reason}}
+
+    failing = analyze(write, store_uri, [
+        chat_turn("How long do I have for a refund?", "You have 90 days.", children=[check(False)]),
+        chat_turn("Thanks, I'll send it back.", "Great.", children=[
+            tool_span("create_return", {"order": "A-1"}, error="order is past its return window")]),
+    ])
+    assert failing.root_cause is not None and failing.root_cause.turn == 1
+    assert "grounding_check" in failing.root_cause.explanation
+
+    write("s-2", [chat_turn("How long do I have for a refund?", "You have 30 days.", children=[check(True)])])
+    healthy = analyze_session("s-2", tracking_uri=store_uri, self_trace_uri=None)
+    assert healthy.root_cause is None

@@ -25,8 +25,10 @@ NEGATIVE_SENSE_NAME = re.compile(
     r"frustrat|toxic|harm|hallucinat|unsafe|violation|drift|jailbreak|pii|leak|error|complain",
     re.IGNORECASE,
 )
-NEGATIVE_VALUES = {"no", "false", "fail", "failed", "bad", "incorrect", "unresolved", "wrong", "poor"}
-POSITIVE_VALUES = {"yes", "true", "pass", "passed", "good", "correct", "resolved", "none", "ok"}
+NEGATIVE_VALUES = {"no", "false", "fail", "failed", "bad", "incorrect", "unresolved", "wrong", "poor",
+                   "unsupported", "contradicted", "ungrounded"}
+POSITIVE_VALUES = {"yes", "true", "pass", "passed", "good", "correct", "resolved", "none", "ok",
+                   "supported", "grounded"}
 RATIONALE_POSITIVE = re.compile(
     r"\b(no (sign of )?frustrat\w*|not frustrated|no issues?|no problems?|correct(ly)?|accurate"
     r"|satisf\w*|helpful|appropriate(ly)?|resolved|fully answered|consistent|grounded|pass(es|ed)?)\b",

@@ -92,6 +92,8 @@ def build_turn(
             turn.retrievals.append(retrieval(span))
         elif kind in LLM_KINDS:
             turn.llm_calls.append(llm_call(span, said_before))
+        elif kind == "EVALUATOR" and (check := evaluator_check(span, trace.info.trace_id, index)):
+            turn.assessments.append(check)
         elif finish_reason(span):  # an agent span that reports its model's stop reason
             turn.llm_calls.append(LLMCall(span_id=span.span_id, name=span.name,
                                           finish_reason=finish_reason(span)))
@@ -211,6 +213,25 @@ def llm_call(span: Any, said_before: dict[str, int]) -> LLMCall:
         span_id=span.span_id, name=span.name, model=_str_or_none(model), system_prompt=system,
         message_count=len(messages), earlier_turns_present=present, finish_reason=finish_reason(span),
     )
+
+
+# Where an inline check puts its verdict and its reason, most specific first.
+VERDICT_KEYS = ("passed", "pass", "verdict", "result", "label", "status", "support_status", "value", "score")
+REASON_KEYS = ("rationale", "reason", "explanation", "justification")
+
+
+def evaluator_check(span: Any, trace_id: str, turn: int) -> AssessmentRecord | None:
+    """A check the app ran inside the turn (an EVALUATOR span: a guardrail, a claim check),
+    read like an assessment: its verdict and its reason from the span's outputs."""
+    outputs = maybe_json(span.outputs)
+    if not isinstance(outputs, dict):
+        return None
+    key = next((k for k in VERDICT_KEYS if k in outputs and outputs[k] is not None), None)
+    if key is None:
+        return None
+    reason = next((str(outputs[k]) for k in REASON_KEYS if outputs.get(k)), None)
+    return AssessmentRecord(name=span.name, trace_id=trace_id, turn=turn, value=outputs[key],
+                            rationale=reason, source_type="SPAN", span_id=span.span_id)
 
 
 def read_assessments(trace: Any, turn: int) -> list[AssessmentRecord]:
