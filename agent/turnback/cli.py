@@ -36,7 +36,22 @@ class InputError(click.ClickException):
     exit_code = EXIT_INPUT
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"turnback: error: {self.message}", err=True)
+        click.echo(f"turnback: error: {_safe_line(self.message)}", err=True)
+
+
+def _safe_line(text: str) -> str:
+    """An error or progress line: masked (a tracking URI may carry a password), one line,
+    no control characters (it may quote a session id or trace text)."""
+    from turnback.safety import mask, terminal_safe
+
+    return " ".join(terminal_safe(mask(text)).split())
+
+
+def _safe_output(text: str) -> str:
+    """A report or index as printed or written: masked, no terminal escape sequences."""
+    from turnback.safety import mask, terminal_safe
+
+    return terminal_safe(mask(text))
 
 
 @click.group()
@@ -212,8 +227,19 @@ def _list_sessions(
 def _run_flagged(
     options: dict[str, Any], *, fmt: str, output_dir: Path, quiet: bool, fail_on_fault: bool
 ) -> None:
-    """Analyze each flagged session: one report per session plus an index."""
-    from turnback.render import index_entries, index_to_markdown, report_file_name, to_json, to_markdown
+    """Analyze each flagged session: one report per session plus an index.
+
+    Each session fails alone: its index row says why and the batch goes on. The exit code
+    is then that of the worst failure (3 internal over 2 input), else 1/0 as usual.
+    """
+    from turnback.render import (
+        FailedSession,
+        index_entries,
+        index_to_markdown,
+        report_file_name,
+        to_json,
+        to_markdown,
+    )
 
     progress = _progress_printer(quiet)
     try:
@@ -221,25 +247,51 @@ def _run_flagged(
                                              options["experiment_name"]) if s.flagged]
     except TurnbackError as exc:
         raise InputError(str(exc)) from exc
-    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--output-dir {output_dir}: cannot create it: {exc.strerror or exc}") from exc
     progress(f"{len(flagged)} flagged session(s); reports go to {output_dir}")
-    reports = []
+    results: list[Report | FailedSession] = []
     for number, summary in enumerate(flagged, 1):
         progress(f"[{number}/{len(flagged)}] analyzing session {summary.session_id}")
         try:
             report = _analyze(summary.session_id, progress=lambda _line: None,
                               **{**options, "experiment_id": summary.experiment_id, "experiment_name": None})
-        except TurnbackError as exc:
-            raise InputError(str(exc)) from exc
-        text = to_json(report) if fmt == "json" else to_markdown(report)
-        (output_dir / report_file_name(report, fmt)).write_text(text, encoding="utf-8")
-        reports.append(report)
-    (output_dir / "index.md").write_text(index_to_markdown(reports, fmt), encoding="utf-8")
+            text = to_json(report) if fmt == "json" else to_markdown(report)
+            (output_dir / report_file_name(report, fmt)).write_text(_safe_output(text), encoding="utf-8")
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # one session's failure must not abort the batch
+            failed = _failure(summary.session_id, summary.experiment_id, exc)
+            progress(f"session {summary.session_id}: analysis failed: {failed.error}")
+            results.append(failed)
+            continue
+        results.append(report)
+    index = _safe_output(index_to_markdown(results, fmt))
+    (output_dir / "index.md").write_text(index, encoding="utf-8")
     (output_dir / "index.json").write_text(
-        json.dumps(index_entries(reports, fmt), indent=2) + "\n", encoding="utf-8")
-    click.echo(index_to_markdown(reports, fmt), nl=False)
-    if fail_on_fault and any(r.root_cause for r in reports):
+        json.dumps(index_entries(results, fmt), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    click.echo(index, nl=False)
+    failures = [r.exit_code for r in results if isinstance(r, FailedSession)]
+    if failures:
+        sys.exit(max(failures))
+    if fail_on_fault and any(r.root_cause for r in results if not isinstance(r, FailedSession)):
         sys.exit(EXIT_FAULT)
+
+
+def _failure(session_id: str, experiment_id: str, exc: Exception) -> Any:
+    """The one line a failed session's index row shows, and the exit code it stands for."""
+    from turnback.render import FailedSession
+
+    if isinstance(exc, TurnbackError):
+        return FailedSession(session_id, experiment_id, _safe_line(str(exc)), EXIT_INPUT)
+    return FailedSession(session_id, experiment_id, _safe_line(_internal_line(exc)), EXIT_INTERNAL)
+
+
+def _internal_line(exc: BaseException) -> str:
+    first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return f"internal error: {type(exc).__name__}: {first_line}"
 
 
 def _run(
@@ -264,13 +316,11 @@ def _run(
     except Exception as exc:
         if os.environ.get("TURNBACK_DEBUG"):
             raise
-        first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
         click.echo(
-            f"turnback: internal error: {type(exc).__name__}: {first_line}"
-            " (set TURNBACK_DEBUG=1 for a traceback)", err=True,
+            f"turnback: {_safe_line(_internal_line(exc))} (set TURNBACK_DEBUG=1 for a traceback)", err=True,
         )
         sys.exit(EXIT_INTERNAL)
-    text = to_json(report) if fmt == "json" else to_markdown(report)
+    text = _safe_output(to_json(report) if fmt == "json" else to_markdown(report))
     if output:
         try:
             Path(output).expanduser().write_text(text, encoding="utf-8")
@@ -290,7 +340,7 @@ def _progress_printer(quiet: bool) -> Progress:
 
     def progress(line: str) -> None:
         if not quiet:
-            click.echo(f"turnback: {line}", err=True)
+            click.echo(f"turnback: {_safe_line(line)}", err=True)
 
     return progress
 

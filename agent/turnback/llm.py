@@ -20,6 +20,8 @@ from tenacity import (
     wait_exponential,
 )
 
+from turnback.safety import mask, mask_data
+
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -104,10 +106,12 @@ class OpenAIChatModel:
         import mlflow
 
         self.usage.charge()
+        # Masked before anything leaves the process: the endpoint and the span see the same.
+        messages = mask_data(messages)
         with mlflow.start_span(name="llm_call", span_type="CHAT_MODEL") as span:
             span.set_inputs({"model": self.model, "messages": messages})
             reply = self._complete_with_retries(messages)
-            span.set_outputs(reply)
+            span.set_outputs(mask(reply))
         return reply
 
     def _note_retry(self, state: object) -> None:
@@ -132,6 +136,7 @@ class OpenAIChatModel:
 
 def ask_structured(llm: ChatModel, messages: list[dict[str, str]], schema: type[T]) -> T:
     """Call the model and validate its JSON reply; on bad output, correct it once."""
+    messages = mask_data(messages)  # whatever the ChatModel, no secret reaches it
     reply = llm.complete(messages)
     try:
         return parse_json_reply(reply, schema)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from turnback.context import AnalysisContext
+from turnback.safety import mask_data
 from turnback.state import AnalysisState, CodeCorrelation, Report, ReportTurn
 
 SCHEMA_VERSION = "1.0"
@@ -15,13 +15,6 @@ OFFLINE_NOTE = (
     "offline: verdicts come from recorded signals only (errors, assessments and their "
     "rationales, tool results, user pushback); no LLM was called"
 )
-SECRET = re.compile(
-    r"\b(sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}"
-    r"|xox[abpr]-[A-Za-z0-9\-]{10,})\b"
-    r"|(?<=Bearer )[A-Za-z0-9._~+/\-]{12,}=*",
-)
-
-
 def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
     ctx = runtime.context
     llm = ctx.llm
@@ -69,5 +62,5 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
 
 
 def mask_secrets(built: Report) -> Report:
-    """Mask API keys and bearer tokens that traces recorded, in every field at once."""
-    return Report.model_validate_json(SECRET.sub("[masked]", built.model_dump_json()))
+    """Mask the secrets traces recorded (see turnback.safety), in every field at once."""
+    return Report.model_validate(mask_data(built.model_dump(mode="python")))
