@@ -78,7 +78,7 @@ def store_options(fn: F) -> F:
 
 
 def output_options(fn: F) -> F:
-    fn = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+    fn = click.option("--output", "-o", type=click.Path(),
                       help="Write the report to this file instead of stdout.")(fn)
     fn = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
                       show_default=True, help="Report format.")(fn)
@@ -105,7 +105,7 @@ def output_options(fn: F) -> F:
 @click.option("--fail-on-fault", is_flag=True, help="Exit 1 when a root cause is found (for CI).")
 @click.option("--flagged", is_flag=True,
               help="Analyze every flagged session (errors or failing assessments) instead of one.")
-@click.option("--output-dir", type=click.Path(file_okay=False), default="turnback-reports", show_default=True,
+@click.option("--output-dir", type=click.Path(), default="turnback-reports", show_default=True,
               help="With --flagged: where the per-session reports and index go.")
 @click.option("--write-back", is_flag=True,
               help="Record the verdict as a session-level assessment on the session's first trace.")
@@ -129,6 +129,9 @@ def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str
         raise InputError("give --experiment-id or --experiment-name, not both")
     if bool(session_id) == flagged:
         raise InputError("give a SESSION_ID or --flagged (one of them)")
+    # Checked before anything runs (or --write-back writes), in one line each.
+    if flagged and Path(output_dir).expanduser().exists() and not Path(output_dir).expanduser().is_dir():
+        raise InputError(f"--output-dir {output_dir}: is a file; give a folder")
     options = dict(
         tracking_uri=tracking_uri, experiment_id=experiment_id, experiment_name=experiment_name,
         repo=Path(repo) if repo else _repo_from_cwd(),
@@ -306,6 +309,8 @@ def _run(
     if output and not Path(output).expanduser().parent.is_dir():
         # Checked before the analysis runs, so a long run does not end in a write error.
         raise InputError(f"--output {output}: its folder does not exist")
+    if output and Path(output).expanduser().is_dir():
+        raise InputError(f"--output {output}: is a folder; give a file name")
     try:
         report = job(progress)
     except TurnbackError as exc:

@@ -19,6 +19,7 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
     ctx = runtime.context
     llm = ctx.llm
     judgements = {j.index: j for j in state["judgements"]}
+    unreadable: dict[str, str] = getattr(ctx.store, "unreadable", {})
     turns = [
         ReportTurn(
             index=t.index,
@@ -32,6 +33,18 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         )
         for t in state["turns"]
     ]
+    for turn in turns:
+        if turn.trace_id in unreadable and turn.verdict != "faulty":
+            # Nothing was read, so nothing can be said about it: shown in place as unclear.
+            turn.verdict = "unclear"
+            turn.reasons = [f"trace could not be read: {unreadable[turn.trace_id]}"]
+    root = state.get("root_cause")
+    notes = list(state.get("notes", []))
+    if root is not None and root.trace_id in unreadable:
+        # Blamed through the turns around it (a later complaint), not through what it did.
+        root = root.model_copy(update={"confidence": "low"})
+        notes.append(f"the root cause falls on turn {root.turn}, whose trace could not be read: "
+                     "the verdict rests on the turns around it (confidence lowered to low)")
     urls = {
         t.trace_id: url
         for t in state["turns"]
@@ -47,7 +60,7 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         if llm else OFFLINE_NOTE,
         discovered_schema=state["schema"].summary(),
         turns=turns,
-        root_cause=state.get("root_cause"),
+        root_cause=root,
         symptom_turn=state.get("symptom_turn"),
         evidence_chain=state.get("evidence_chain", []),
         code_correlation=state.get("code_correlation", CodeCorrelation(status="skipped")),
@@ -55,7 +68,7 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         recommendations=state.get("recommendations", []),
         session_assessments=state.get("session_assessments", []),
         scorer_errors=state.get("scorer_errors", []),
-        notes=state.get("notes", []),
+        notes=notes,
         trace_urls=urls,
     )
     return {"report": mask_secrets(built)}
