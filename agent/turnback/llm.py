@@ -168,7 +168,27 @@ def parse_json_reply(reply: str, schema: type[T]) -> T:
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end <= start:
         raise ValueError("no JSON object in the reply")
-    return schema.model_validate(json.loads(text[start : end + 1]))
+    try:
+        data = clip_strings(json.loads(text[start : end + 1]))
+    except RecursionError as exc:  # hostile nesting: invalid output, not a crash
+        raise ValueError("the reply's JSON is nested too deeply") from exc
+    return schema.model_validate(data)
+
+
+MODEL_TEXT_CHARS = 2000
+"""The most kept of any one string a model writes (a reasoning, a recommendation)."""
+
+
+def clip_strings(value: object, limit: int = MODEL_TEXT_CHARS) -> object:
+    """Every string in a model's JSON reply cut to `limit`: a 5 MB reasoning is not copied
+    into the report. (json.loads has already bounded the nesting.)"""
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[: limit - 1] + "…"
+    if isinstance(value, dict):
+        return {k: clip_strings(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clip_strings(v, limit) for v in value]
+    return value
 
 
 def _short(exc: BaseException) -> str:
