@@ -384,3 +384,15 @@ def test_only_regular_files_inside_the_repo_are_read(git_repo, tmp_path, with_gi
 
     expected = {"app.py", "inside.py"} | ({"sub/keep.py"} if not with_git else set())
     assert files == expected
+
+
+def test_the_adversarial_run_passes_every_case(capsys):
+    """`python -m evals.adversarial`: every hostile case keeps its exit code, masks, renders
+    inert and leaves the store as it was."""
+    from evals.adversarial import run, table
+
+    rows = run()
+
+    print(table(rows))
+    assert len(rows) >= 16
+    assert [r.case for r in rows if not r.ok] == []
