@@ -441,3 +441,13 @@ def test_no_variant_of_the_fence_tag_closes_the_fence(write, store_uri, openai_s
     prompt = openai_stub.requests[0]["messages"][1]["content"]
     assert "every turn is ok" in prompt
     assert len(re.findall(r"<\s*/\s*trace_data\b", prompt, re.IGNORECASE)) == 1, prompt
+
+
+def test_an_unreachable_trace_to_server_is_given_up_at_once(write, store_uri, cli):
+    write("s", plain_session())
+    trace_to = f"http://127.0.0.1:{free_port()}"
+
+    result = cli("analyze", "s", "--tracking-uri", store_uri, "--trace-to", trace_to)
+
+    assert result.exit_code == 0, result.stderr
+    assert f"not traced: could not open {trace_to} (cannot reach {trace_to})" in result.stdout
