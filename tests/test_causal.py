@@ -364,3 +364,53 @@ def test_repetition_is_found_by_index_not_only_among_neighbours():
     found = repeated_replies(turns)
 
     assert [(c.turn, c.detail) for c in found] == [(301, "the reply repeats turn 6's reply")]
+
+
+def test_a_reply_conceding_an_earlier_mistake_is_a_symptom_traced_to_that_mistake(write, store_uri):
+    # The user only reports what happened; the app's own reply concedes the booking was wrong.
+    report = analyze(write, store_uri, [
+        chat_turn("Please book Luna, our cat, for her vaccinations on Thursday.",
+                  "Booked: vaccinations on Thursday at 10:20 for Bruno (ref PV-2231)."),
+        chat_turn("Does she need to skip breakfast?", "No need to fast for vaccinations."),
+        chat_turn("The reminder text just arrived and mentions our dog.",
+                  "I'm so sorry! The booking was made under Bruno. I'll move PV-2231 to Luna."),
+    ])
+
+    assert report.root_cause is not None and report.root_cause.turn == 1
+    assert report.symptom_turn == 3
+
+
+def test_an_apology_without_owning_a_mistake_is_no_symptom(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("Two tickets for Saturday's matinee, please.", "Booked: two seats, row F, ref MT-112."),
+        chat_turn("Can we also come on Sunday evening?",
+                  "I'm sorry, Sunday evening is sold out. Monday evening still has seats."),
+        chat_turn("Monday is fine then, same seats if possible.", "Booked: two seats in row F on Monday."),
+    ])
+
+    assert report.root_cause is None
+
+
+def test_a_lookup_the_app_makes_each_turn_a_person_asks_something_new_is_no_loop(write, store_uri):
+    timetable = {"mon-fri": "06:30-21:00", "sat": "08:00-18:00"}
+    lookup = [tool_span("get_timetable", {"centre": "brookside"}, timetable)]
+    report = analyze(write, store_uri, [
+        chat_turn("When do the lanes open on weekdays?", "Weekdays from 06:30.", children=lookup),
+        chat_turn("And on Saturdays?", "Saturdays from 08:00.", children=lookup),
+        chat_turn("Until when on Saturdays?", "Until 18:00.", children=lookup),
+        chat_turn("Great, thanks!", "You're welcome.", children=lookup),
+    ])
+
+    assert report.root_cause is None
+
+
+def test_values_disputed_together_are_traced_to_the_reply_that_first_said_them_together(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("When do the lap lanes open on weekdays?", "On weekdays the lanes open at 06:30."),
+        chat_turn("And on Sundays?", "On Sundays they also open at 06:30."),
+        chat_turn("Do I need to book?", "No booking is needed."),
+        chat_turn("The doors were locked when I came this morning.",
+                  "I'm sorry: I shouldn't have given you 06:30 for Sunday."),
+    ])
+
+    assert report.root_cause is not None and report.root_cause.turn == 2

@@ -132,7 +132,7 @@ def test_findings_are_ranked_git_aware_and_answer_the_evidence(write, store_uri,
     assert top["answers"] == "span 'update_address' of turn 2: an error here is turned into a success"
     kinds = {(f["kind"], f["path"], f["line"]) for f in findings}
     assert ("session_id", "shop/web.py", 2) in kinds  # the cookie that feeds the session id
-    assert ("session_id", "shop/web.py", 3) in kinds
+    assert ("session_id", "shop/web.py", 3) not in kinds  # the next line of the same block: merged
     assert ("history_window", "shop/agent.py", 4) in kinds
     def_line = TOOLS_PY.splitlines().index("def update_address(order_id, address):") + 1
     assert ("span_function", "shop/tools.py", def_line) in kinds

@@ -32,11 +32,12 @@ def test_session_read_over_http_names_the_root_cause_and_links_traces(server_uri
     assert report["experiment_id"] == experiment_id
     assert (report["root_cause"]["turn"], report["symptom_turn"]) == (2, 4)
     first = report["turns"][0]["trace_id"]
-    assert report["trace_urls"][first] == (
-        f"{server_uri}/#/experiments/{experiment_id}/traces?selectedEvaluationId={first}"
-    )
+    session_view = f"{server_uri}/#/experiments/{experiment_id}/chat-sessions/sess-http"
+    assert report["session_url"] == session_view
+    assert report["trace_urls"][first] == f"{session_view}?selectedTraceId={first}"
     markdown = cli("analyze", "sess-http", "--tracking-uri", server_uri).stdout
-    assert f"[1]({server_uri}/#/experiments/" in markdown
+    assert f"`sess-http` ([open in MLflow]({session_view}))" in markdown
+    assert f"[1]({session_view}?selectedTraceId={first})" in markdown
 
 
 def test_unknown_session_over_http_is_a_one_line_error(server_uri, cli):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from turnback.llm import ChatModel
-from turnback.store import SessionStore
+from turnback.store import TraceSource
 
 
 def _silent(_message: str) -> None:
@@ -20,7 +20,7 @@ def _silent(_message: str) -> None:
 
 @dataclass
 class AnalysisContext:
-    store: SessionStore
+    store: TraceSource
     llm: ChatModel | None = None
     """None means offline mode: verdicts from recorded signals only."""
     repo: Path | None = None

@@ -8,6 +8,7 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
+from turnback import self_tracing
 from turnback.context import AnalysisContext
 from turnback.nodes.correlate_codebase import correlate_codebase
 from turnback.nodes.discover_schema import discover_schema
@@ -47,14 +48,13 @@ def traced(name: str, node: Node) -> Node:
     """Run the node inside a span of turnback's own trace (a no-op when tracing is off)."""
 
     def run(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
-        import mlflow
-
-        with mlflow.start_span(name=name, span_type="CHAIN") as span:
-            span.set_inputs(mask_data({"session_id": state.get("session_id"), "keys": sorted(state)}))
+        with self_tracing.span(name, "CHAIN") as span:
             update = node(state, runtime)
-            # Masked: node outputs carry trace text (the root cause quotes it), and the
-            # self-trace store must not keep secrets the analyzed traces recorded.
-            span.set_outputs(mask_data({key: summarize(value) for key, value in update.items()}))
+            if span is not None:
+                # Masked: node outputs carry trace text (the root cause quotes it), and the
+                # self-trace store must not keep secrets the analyzed traces recorded.
+                span.set_inputs(mask_data({"session_id": state.get("session_id"), "keys": sorted(state)}))
+                span.set_outputs(mask_data({key: summarize(value) for key, value in update.items()}))
         return update
 
     run.__name__ = name

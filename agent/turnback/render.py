@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from turnback.safety import code_text, inert, inert_md, mask_data
+from turnback.safety import code_text, inert, inert_md, mask, mask_data
 from turnback.state import Report, RootCause, SessionSummary
 
 CELL_CHARS = 90
@@ -75,7 +75,9 @@ def _alternatives(root: RootCause) -> list[str]:
 
 def _facts(report: Report) -> list[str]:
     rows = [
-        ("Session", f"`{code_text(report.session_id, 300, table=True)}`"),
+        # The link is turnback's own (ids URL-quoted); masked for a password in the server URI.
+        ("Session", f"`{code_text(report.session_id, 300, table=True)}`"
+         + (f" ([open in MLflow]({mask(report.session_url)}))" if report.session_url else "")),
         ("Experiment", f"`{code_text(report.experiment_id, 300, table=True)}`"),
         ("Tracking URI", f"`{code_text(report.tracking_uri, 300, table=True)}`"),
         ("Turns", str(len(report.turns))),

@@ -228,7 +228,8 @@ class Symptom(BaseModel):
     """Where a failure is observed."""
 
     turn: int
-    kind: str = Field(description="user_dissatisfied, abandonment, repeated_request, failing_assessment, "
+    kind: str = Field(description="user_dissatisfied, user_restated, reply_concedes, abandonment, "
+                      "repeated_request, failing_assessment, "
                       "errored_turn")
     detail: str
     strength: float = Field(description="0..1, how sure the observation is")
@@ -336,7 +337,10 @@ class Report(BaseModel):
     scorer_errors: list[AssessmentRecord]
     notes: list[str] = []
     self_trace: str | None = Field(default=None, description="where turnback's own trace went")
-    trace_urls: dict[str, str] = Field(default={}, description="trace_id -> MLflow UI link")
+    trace_urls: dict[str, str] = Field(
+        default={}, description="trace_id -> the turn opened in MLflow's session view (servers only)"
+    )
+    session_url: str | None = Field(default=None, description="the session in MLflow's session view")
 
     @property
     def healthy(self) -> bool:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
+from typing import Any, Protocol
+from urllib.parse import quote, urlparse
 
 from turnback.errors import TurnbackError
 
@@ -25,6 +27,17 @@ LOCATIONS_PER_QUERY = 50
 PROBE_TIMEOUT_SECONDS = 5
 
 log = logging.getLogger(__name__)
+
+
+class TraceSource(Protocol):
+    """What the graph reads a session from: a store (SessionStore) or given traces (GivenTraces)."""
+
+    tracking_uri: str
+    calls: int
+
+    def load_session(self, experiment_id: str, session_id: str) -> list[Any]: ...
+    def session_url(self, experiment_id: str, session_id: str) -> str | None: ...
+    def trace_url(self, experiment_id: str, session_id: str, trace_id: str) -> str | None: ...
 
 
 def default_tracking_uri() -> str:
@@ -43,7 +56,7 @@ class SessionStore:
         from mlflow import MlflowClient
 
         try:
-            self._client = MlflowClient(tracking_uri=tracking_uri)
+            self._client = MlflowClient(tracking_uri=absolute_sqlite(tracking_uri))
         except Exception as exc:  # MLflow raises several types for a bad URI
             raise TurnbackError(f"cannot open tracking URI {tracking_uri!r}: {_first_line(exc)}") from exc
         self.calls = 0
@@ -210,7 +223,7 @@ class SessionStore:
             for t in self._search([experiment_id], session_id, max_results=self.page_size,
                                   include_spans=True)
         }
-        self.unreadable: dict[str, str] = {}
+        self.unreadable = {}
         traces = [loaded.get(t.info.trace_id) or self._fetch_alone(t) for t in infos]
         traces.sort(key=lambda t: (t.info.request_time, t.info.trace_id))
         return traces
@@ -233,15 +246,78 @@ class SessionStore:
         """Log an assessment on a trace of the analyzed store (only for --write-back)."""
         from mlflow.tracing.client import TracingClient
 
-        self._call("writing the assessment", lambda: TracingClient(self.tracking_uri).log_assessment(
-            trace_id, feedback))
+        self._call("writing the assessment", lambda: TracingClient(
+            absolute_sqlite(self.tracking_uri)).log_assessment(trace_id, feedback))
 
-    def trace_url(self, experiment_id: str, trace_id: str) -> str | None:
-        """A link to the trace in the MLflow UI, when the store is a server."""
-        if not self.is_server:
-            return None
-        base = self.tracking_uri.rstrip("/")
-        return f"{base}/#/experiments/{experiment_id}/traces?selectedEvaluationId={trace_id}"
+    def assessments_of(self, trace_id: str) -> list[Any]:
+        """The assessments on one trace (for --write-back, to find the previous verdict)."""
+        trace = self._call("reading assessments", lambda: self._client.get_trace(trace_id))
+        return list(trace.info.assessments)
+
+    def override_feedback(self, trace_id: str, previous_id: str, feedback: Any) -> None:
+        """Log `feedback` as the override of assessment `previous_id` (what
+        `mlflow.override_feedback` does, through an explicit client): the store marks the old
+        one invalid, so the UI shows the latest verdict and keeps the history."""
+        from mlflow.tracing.client import TracingClient
+
+        feedback.overrides = previous_id
+        self._call("overriding the assessment", lambda: TracingClient(
+            absolute_sqlite(self.tracking_uri)).log_assessment(trace_id, feedback))
+
+    def session_url(self, experiment_id: str, session_id: str) -> str | None:
+        return session_url(self.tracking_uri, experiment_id, session_id)
+
+    def trace_url(self, experiment_id: str, session_id: str, trace_id: str) -> str | None:
+        return turn_url(self.tracking_uri, experiment_id, session_id, trace_id)
+
+
+def session_url(tracking_uri: str | None, experiment_id: str, session_id: str) -> str | None:
+    """The session in MLflow's chat-session view, when the store is a server.
+
+    Format (MLflow 3.17 UI): `{server}/#/experiments/{experiment_id}/chat-sessions/{session_id}`.
+    A SQLite store has no UI address of its own, so no link."""
+    if not tracking_uri or urlparse(tracking_uri).scheme not in ("http", "https"):
+        return None
+    base = tracking_uri.rstrip("/")
+    return f"{base}/#/experiments/{quote(experiment_id, safe='')}/chat-sessions/{quote(session_id, safe='')}"
+
+
+def turn_url(tracking_uri: str | None, experiment_id: str, session_id: str, trace_id: str) -> str | None:
+    """One turn opened in the session view: the session link plus `?selectedTraceId={trace_id}`."""
+    base = session_url(tracking_uri, experiment_id, session_id)
+    return f"{base}?selectedTraceId={quote(trace_id, safe='')}" if base else None
+
+
+class GivenTraces:
+    """A session's traces handed over by the caller (MLflow's evaluation harness gives a
+    session-level scorer its traces): the same reconstruction path, no store read."""
+
+    def __init__(self, traces: list[Any], tracking_uri: str | None = None) -> None:
+        self._traces = sorted(traces, key=lambda t: (t.info.request_time, t.info.trace_id))
+        self.tracking_uri = tracking_uri or "(traces given by the caller)"
+        self._link_uri = tracking_uri
+        self.calls = 0
+
+    def load_session(self, experiment_id: str, session_id: str) -> list[Any]:
+        traces = [t for t in self._traces if t.info.trace_metadata.get(SESSION_KEY, session_id) == session_id]
+        if not traces:
+            raise TurnbackError(f"no traces of session {session_id!r} were given")
+        return traces
+
+    def session_url(self, experiment_id: str, session_id: str) -> str | None:
+        return session_url(self._link_uri, experiment_id, session_id)
+
+    def trace_url(self, experiment_id: str, session_id: str, trace_id: str) -> str | None:
+        return turn_url(self._link_uri, experiment_id, session_id, trace_id)
+
+
+def absolute_sqlite(uri: str) -> str:
+    """`sqlite:///relative.db` made absolute: MLflow caches SQLite engines by URI string,
+    so a relative one opened again from another working directory would reach the old file."""
+    path = uri.removeprefix("sqlite:///") if uri.startswith("sqlite:///") else None
+    if not path or path == ":memory:" or Path(path).is_absolute():
+        return uri
+    return f"sqlite:///{Path(path).resolve()}"
 
 
 def session_filter(session_id: str) -> str:
@@ -279,13 +355,47 @@ def _is_mlflow_sqlite(path: Path) -> bool:
 
 
 def quiet_mlflow_http() -> None:
-    """Keep an unreachable or failing server from hiding behind minutes of retries."""
+    """For the CLI, which owns its process: keep an unreachable or failing server from
+    hiding behind minutes of retries, and MLflow's INFO lines off stderr. The Python API
+    never calls this (it changes process-wide settings); it uses `quiet_mlflow_logs`."""
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "30")
     import mlflow  # noqa: F401  (MLflow sets its loggers up on import; override after)
 
-    logging.getLogger("mlflow").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+QUIET_LOGGERS = ("mlflow", "alembic")
+_quiet_lock = threading.Lock()
+_quiet_depth = 0
+_saved_levels: dict[str, int] = {}
+
+
+@contextmanager
+def quiet_mlflow_logs() -> Iterator[None]:
+    """MLflow's and alembic's INFO lines (store migrations) silenced for the duration of
+    a call, and the caller's levels restored afterwards. Counted, so concurrent analyses
+    in threads restore the caller's levels only when the last one ends."""
+    global _quiet_depth
+    import mlflow  # noqa: F401  (MLflow sets its loggers up on import; save the levels after)
+
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            for name in QUIET_LOGGERS:
+                logger = logging.getLogger(name)
+                _saved_levels[name] = logger.level
+                logger.setLevel(max(logger.level, logging.WARNING))
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0:
+                for name, level in _saved_levels.items():
+                    logging.getLogger(name).setLevel(level)
+                _saved_levels.clear()
 
 
 def _first_line(exc: BaseException) -> str:

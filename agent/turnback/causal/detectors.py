@@ -223,7 +223,9 @@ def tool_loops(turns: list[Turn]) -> list[Candidate]:
             # Same call and same answer: no progress (a state write with new data is not a loop).
             key = f"{step.name}\x00{_canonical(step.arguments)}\x00{_canonical(step.result)}"
             first, count, call, last = runs.get(key, (turn.index, 0, step, turn.index))
-            if turn.index - last > 1:  # the run broke: a later identical call starts a new one
+            # The run broke: a later identical call starts a new one. A person asking something
+            # new in between also breaks it: a lookup each turn makes is no loop.
+            if turn.index - last > 1 or (turn.index != last and _asked_anew(turns, turn)):
                 first, count, call = turn.index, 0, step
             runs[key] = (first, count + 1, call, turn.index)
             if key in found and turn.index not in found[key].covers and turn.index != first:
@@ -237,6 +239,12 @@ def tool_loops(turns: list[Turn]) -> list[Candidate]:
                     hints=result_hints(call.result))
                 found[key].covers = list(range(first + 1, turn.index + 1))
     return list(found.values())
+
+
+def _asked_anew(turns: list[Turn], turn: Turn) -> bool:
+    """The turn starts with a new message a person wrote (not a task handed on unchanged)."""
+    before = turns[turn.index - 2] if turn.index > 1 else None
+    return bool(turn.user and turn.user_authored and (before is None or turn.user != before.user))
 
 
 def _canonical(arguments: Any) -> str:

@@ -57,6 +57,7 @@ class ContentIndex:
         self.claimed: dict[str, list[int]] = defaultdict(list)
         self.asked: dict[str, list[int]] = defaultdict(list)
         self._sets: dict[int, set[int]] = {}
+        self._reply_stems: dict[int, set[str]] = {}
         for turn in turns:
             said = app_tokens(turn)
             for token in said:
@@ -110,11 +111,25 @@ class ContentIndex:
                 return turn
         return None
 
+    def first_reply_saying_all(self, values: list[str], before: int) -> int | None:
+        """The earliest reply before `before` that says every one of `values`, plural or not."""
+        wanted = set().union(*(_stems(v) for v in values))
+        for turn in self.turns[: before - 1]:
+            if turn.index not in self._reply_stems:
+                self._reply_stems[turn.index] = _stems(turn.assistant)
+            if wanted <= self._reply_stems[turn.index]:
+                return turn.index
+        return None
+
     def _as_set(self, postings: list[int]) -> set[int]:
         key = id(postings)
         if key not in self._sets:
             self._sets[key] = set(postings)
         return self._sets[key]
+
+
+def _stems(text: str | None) -> set[str]:
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in tokens(text)}
 
 
 def app_tokens(turn: Turn) -> set[str]:
@@ -250,6 +265,11 @@ def _origin(
     # it: a value the task itself gave (and every turn repeats) is nobody's claim.
     claims = index.claimed if symptom.kind == "failing_assessment" else None
     firsts = [t for value in symptom.disputed if (t := index.first_appearance(value, last + 1, claims))]
+    if claims is None and len(symptom.disputed) > 1:
+        # Disputed together ("Sunday", "06:30"): the claim is where they were first said
+        # together; a value said alone before (06:30 on weekdays) was another, true claim.
+        together = index.first_reply_saying_all(symptom.disputed, last + 1)
+        firsts = [together] if together is not None else firsts
     # A value the user gives again ("Tuesday the 14th"): the turn where they first gave it
     # and the app did not carry it is where it was lost (a misparse, a dropped detail).
     for value in symptom.restated:

@@ -56,6 +56,12 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
                     detail=f"the user gives again what they said before ({', '.join(restated[:3])}), "
                            f"which a reply had replaced. The user wrote: {turn.user}",
                     restated=restated))
+            elif (conceded := concession(turn.assistant)) is not None:
+                found.append(Symptom(
+                    turn=turn.index, kind="reply_concedes", strength=CONCEDED_STRENGTH,
+                    detail=f"the reply concedes an earlier mistake (\"{conceded}\") after the user "
+                           f"wrote: {turn.user}",
+                    disputed=_values_said_before(conceded, turns[: turn.index - 1])))
             continue
         if not _settled(turns, turn):
             fired = ", ".join(sorted(heard.features, key=lambda f: -abs(heard.features[f]))[:3])
@@ -87,6 +93,44 @@ def final_values(turns: list[Turn]) -> list[str]:
         if found:
             return list(dict.fromkeys(found))[-MAX_FINAL_VALUES:]
     return []
+
+
+CONCEDED_STRENGTH = 0.6
+# A reply that opens by apologising or agreeing, and says something of its own earlier doing
+# went wrong ("I shouldn't have said", "was recorded as", "was never sent"): the app itself
+# observes the failure, even when the user only reported what happened ("His sheet says
+# ground floor"). An apology alone ("Sorry, that's sold out") is no concession.
+APOLOGY_OPENING = re.compile(
+    r"^\W*(?:(?:i'?m|i am|we'?re|we are)\s+(?:\w+\s+)?sorry|sorry|(?:my\s+)?apolog\w*"
+    r"|you'?re (?:right|correct)|you are (?:right|correct))\b", re.IGNORECASE)
+OWN_FAULT = re.compile(
+    r"\b(?:should(?:n'?t| not) have|(?:was|were) (?:recorded|made|booked|entered|set up|sent|placed|saved"
+    r"|submitted|filed|logged|registered|noted) (?:as|under|for|with|to)\b|(?:was|were) never"
+    r"|never (?:submitted|sent|received|resent|placed|went)|i (?:said|told you|gave you|quoted|misread"
+    r"|missed|got (?:that|it|this) wrong)|you'?re right|you are right|for the (?:confusion|mix-?up|error"
+    r"|mistake|oversight)|my (?:mistake|error)|i was wrong|(?:that|this) was (?:wrong|incorrect|a mistake))",
+    re.IGNORECASE)
+CONCESSION_CHARS = 240
+
+
+def concession(reply: str | None) -> str | None:
+    """The opening of a reply that concedes an earlier mistake, else None."""
+    opening = (reply or "")[:CONCESSION_CHARS]
+    if not APOLOGY_OPENING.search(opening):
+        return None
+    fault = OWN_FAULT.search(opening)
+    if fault is None:
+        return None
+    # Quote through the end of the sentence that concedes.
+    end = re.search(r"[.!?](?:\s|$)", opening[fault.end():])
+    return opening[: fault.end() + (end.start() + 1 if end else len(opening) - fault.end())].strip()
+
+
+def _values_said_before(text: str, earlier: list[Turn]) -> list[str]:
+    """Values the conceding sentence names that an earlier reply already said: what the
+    concession is about, followed back by the links layer."""
+    said = " ".join(t.assistant or "" for t in earlier).lower()
+    return [v.surface for v in values(text) if v.surface.lower() in said]
 
 
 # The assistant conceding an error in its answer to a complaint: the complaint was real.

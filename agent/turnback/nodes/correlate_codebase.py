@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -29,7 +29,12 @@ SESSION_ID = re.compile(
 HISTORY_WINDOW = re.compile(
     r"\w*(history|messages|turns|context)\w*\s*\[\s*-\s*\w+\s*:\s*\]"
     r"|\b[A-Z_]*(WINDOW|HISTORY|MAX_TURNS|MAX_MESSAGES|CONTEXT_TURNS)[A-Z_]*\s*=\s*\d+"
-    r"|\b(truncate|summari[sz]e)\w*\(",
+    r"|\b(truncate|summari[sz]e)\w*\("
+    # Dropping the oldest messages in place, or a bounded queue of them.
+    r"|\b\w*(history|messages|turns|context)\w*\.pop\(\s*0\s*\)"
+    r"|\bdel\s+\w*(history|messages|turns|context)\w*\s*\["
+    r"|\bdeque\(.*\bmaxlen\s*="
+    r"|\bMAX_\w*(PROMPT|CONTEXT|HISTORY)\w*(CHARS|TOKENS)\s*=\s*\d+",
 )
 MEMORY_STATE = re.compile(r"\b(memory|user_profile|profile_store|session_state|entities)\b\s*(\[|\.\w+\(|=)")
 EXCEPT = re.compile(r"^\s*except\b")
@@ -37,18 +42,57 @@ SUCCESS_RETURN = re.compile(
     r"^\s*(return\b.*(success|confirm|\bok\b|True|\"done\"|'done'|status)|pass\s*$)", re.IGNORECASE
 )
 
+# A prompt sentence that licenses answering without the facts: the usual code-side cause
+# of an invented answer. It is matched against prompt text in the code, never trace text.
+ANSWER_ANYWAY = re.compile(
+    r"\b(guess\w*|assume|improvise|invent|make (it|something|one) up|fill (in )?(the )?gaps?|plausible"
+    r"|best estimate|definite answer|never (say|admit)"
+    r"|(do not|don't|never)\s+(say|admit|tell|mention|reveal)\b[^.;]{0,40}\b(know|missing|unknown"
+    r"|unavailable|unsure|not sure|no (data|information))"
+    r"|even (if|when)\b[^.;]{0,30}\b(unsure|not sure|uncertain|unknown|missing)"
+    r"|(usual|typical|common|standard) (values?|settings?|defaults?|answers?))\b",
+    re.IGNORECASE,
+)
+# Categories where the reply's content is wrong, so the prompt that shaped it is a suspect.
+CONTENT_CATEGORIES = {
+    "hallucinated_fact", "disputed_by_user", "outdated_retrieval", "instruction_drift",
+    "constraint_ignored", "failing_assessment",
+}
+PROMPT_LICENSE_BONUS = 30
+# Where a prompt is defined when the trace recorded none: a constant or variable named
+# like a prompt that is assigned a string, or a system message literal.
+PROMPT_DEFINITION = re.compile(
+    r"\b[A-Za-z_]*(PROMPT|prompt|INSTRUCTIONS|instructions)[A-Za-z_]*\s*=\s*(\(|[rfb]?[\"'])"
+    r"|[\"']role[\"']\s*:\s*[\"']system[\"']\s*,\s*[\"']content[\"']\s*:\s*[rf]?[\"']",
+)
+STRING_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'')
+TRIPLE_QUOTES = ('"""', "'''")
+# Code that orders or picks among retrieved documents: which version wins is decided here.
+DOCUMENT_ORDER = re.compile(r"\b(sorted|max|min)\(.*\bkey\s*=|\.sort\(|\border_by\(|\bORDER BY\b")
+DECORATOR = re.compile(r"^\s*@")
+# A call handed a dict literal: `billing.start({"issue": summary}, session)`.
+CALL_WITH_DICT = re.compile(r"\b(\w+)\(\s*\{([^{}]*)\}")
+QUOTED_KEY = re.compile(r"[\"'](\w+)[\"']\s*:")
+# Faults where a call or hand-off lacked a field: the code that built the payload is the fix.
+MISSING_FIELD_CATEGORIES = {"malformed_tool_call", "tool_failure"}
+
 # How much each kind of finding explains a given root-cause category.
 RELEVANCE = {
-    "swallowed_error": 100, "evidence_match": 90, "error_origin": 85, "span_function": 70, "prompt_text": 55,
-    "data_source": 50, "history_window": 45, "memory_state": 35, "session_id": 30,
+    "swallowed_error": 100, "handoff_builder": 100, "value_origin": 95, "evidence_match": 90,
+    "error_origin": 85,
+    "span_function": 70, "retrieval_order": 60, "prompt_text": 55, "data_source": 50,
+    "history_window": 45, "memory_state": 35, "session_id": 30,
 }
+# Kinds where neighbouring lines are one block (a decorator and its def, two lines of the
+# same session-id code): one finding per block. Prompt lines stay apart: each is a sentence.
+BLOCK_KINDS = {"span_function", "session_id", "history_window", "memory_state", "swallowed_error"}
 CATEGORY_BOOST = {
     # Where the error is swallowed is the fix, ahead of where it is raised or named.
     "tool_failure_reported_as_success": {"swallowed_error": 30},
     "silent_fallback": {"swallowed_error": 30},
     "context_window_dropped_constraint": {"history_window": 60},
     "constraint_ignored": {"history_window": 30, "prompt_text": 30},
-    "outdated_retrieval": {"data_source": 60},
+    "outdated_retrieval": {"data_source": 60, "retrieval_order": 40},
     "state_corruption": {"memory_state": 60},
     "instruction_drift": {"prompt_text": 50},
     "hallucinated_fact": {"prompt_text": 30},
@@ -70,6 +114,14 @@ class Targets:
     """strings the root candidate says its code contains (a setting, a key, an identifier)"""
     culprit: str | None = None
     """the name of the span the root candidate was found on"""
+    prompt_text: str = ""
+    """every system prompt the turn sent, whitespace-collapsed"""
+    document_keys: set[str] = field(default_factory=set)
+    """metadata keys of the retrieved documents"""
+    value_origins: dict[str, list[str]] = field(default_factory=dict)
+    """step name -> the keys of its result that hold the wrong value"""
+    field_readers: dict[str, set[str]] = field(default_factory=dict)
+    """function name -> the missing fields it reads from what it was handed"""
 
 
 def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
@@ -87,6 +139,8 @@ def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) 
     files = candidate_files(ctx.repo)
     ctx.progress(f"searching {len(files)} files in {ctx.repo} for the code behind turn {root.turn}")
     targets = targets_for(state["turns"][root.turn - 1], state.get("root_candidate"))
+    if root.category in MISSING_FIELD_CATEGORIES and targets.hints:
+        targets.field_readers = field_readers(ctx.repo, files, targets.hints)
     findings: list[CodeFinding] = []
     for rel in files:
         text = read_text(ctx.repo / rel)
@@ -113,7 +167,12 @@ def targets_for(turn: Turn, candidate: Candidate | None = None) -> Targets:
         probe for r in turn.retrievals for doc in r.documents for d in (doc.doc_id, doc.uri) if d
         for probe in _source_probes(d)
     }
+    prompts = " ".join(_flat(call.system_prompt) for call in turn.llm_calls if call.system_prompt)
     return Targets(
+        prompt_text=prompts,
+        document_keys={k for r in turn.retrievals for doc in r.documents for k in doc.metadata
+                       if _identifier(k)},
+        value_origins=_value_origins(turn, candidate),
         failing_spans={n for n in failing if _identifier(n)},
         span_names=names,
         error_messages={
@@ -158,7 +217,9 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                 continue
             failing = name in targets.failing_spans
             why = f"span '{name}' of turn {root.turn}" + (" failed" if failing else "")
-            add(i, "span_function", why, bonus=FAILING_SPAN_BONUS if failing else 0)
+            # A decorator names the span; the function it decorates is the finding.
+            found_at = _decorated_def(lines, i) if DECORATOR.match(line) else i
+            add(found_at, "span_function", why, bonus=FAILING_SPAN_BONUS if failing else 0)
             for j, except_line, returned in swallowed_errors(lines, i):
                 add(
                     j, "swallowed_error",
@@ -179,17 +240,40 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
             if EXCEPT.match(lines[j - 1]) and not _reraises(lines, j) and not already:
                 add(j, "swallowed_error",
                     f"span '{targets.culprit}' of turn {root.turn}: the error is caught here and not raised")
+    for step, keys in targets.value_origins.items():
+        body = _function_body(lines, step) if code and step in text else range(0)
+        for i in body:
+            key = next((k for k in keys if _writes_key(lines[i - 1], k)), None)
+            if key:
+                add(i, "value_origin",
+                    f"computes '{key}', the value step '{step}' got wrong at turn {root.turn}")
+    for i, line in _prompt_lines(lines, targets):
+        licenses = root.category in CONTENT_CATEGORIES and ANSWER_ANYWAY.search(line)
+        recorded = "system prompt text sent" if targets.prompt_text else "a system prompt (none was recorded)"
+        why = f"{recorded} at turn {root.turn}" + (
+            ": it tells the model to answer without the facts" if licenses else "")
+        add(i, "prompt_text", why, bonus=PROMPT_LICENSE_BONUS if licenses else 0)
+    if code and root.category == "outdated_retrieval":
+        names_documents = [k for k in targets.document_keys if f'"{k}"' in text or f"'{k}'" in text]
+        if names_documents or any(n in text for n in targets.span_names):
+            for i, line in enumerate(lines, 1):
+                if DOCUMENT_ORDER.search(line):
+                    keys = [k for k in names_documents if k in line]
+                    add(i, "retrieval_order", "decides which retrieved document wins"
+                        + (f", by '{keys[0]}'" if keys else ""), bonus=20 if keys else 0)
+    if code and targets.field_readers and "{" in text:
+        for i, line in enumerate(lines, 1):
+            for callee, keys in _handoffs(line):
+                missing = sorted(targets.field_readers.get(callee, set()) - keys)
+                if missing:
+                    add(i, "handoff_builder", f"hands '{callee}' a payload without '{missing[0]}', "
+                        f"which '{callee}' reads (the field missing at turn {root.turn})")
     messages = {probe: full for probe, full in targets.error_messages.items() if code and probe in text}
-    probes = [p for p in targets.prompt_probes if p in text]
     sources = [s for s in targets.data_sources if s in text]
     for i, line in enumerate(lines, 1):
         for probe, message in messages.items():
             if probe in line:
                 add(i, "error_origin", f"raises the error recorded at turn {root.turn}: {message}")
-        for probe in probes:
-            if probe in line:
-                add(i, "prompt_text", f"system prompt text sent at turn {root.turn}")
-                break
         for source in sources:
             if source in line:
                 add(i, "data_source", f"data source retrieved at turn {root.turn}: {source}")
@@ -202,6 +286,149 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
         if MEMORY_STATE.search(line):
             add(i, "memory_state", "state carried between turns")
     return found
+
+
+def field_readers(repo: Path, files: list[PurePosixPath | Path], fields: list[str]) -> dict[str, set[str]]:
+    """Functions that read one of `fields` out of something they were handed
+    (`handoff.get("account_id")`, `payload["account_id"]`), by name."""
+    wanted = [f for f in fields if _identifier(f)]
+    readers: dict[str, set[str]] = {}
+    for rel in files:
+        if PurePosixPath(rel).suffix.lower() not in CODE_SUFFIXES:
+            continue
+        text = read_text(repo / rel) or ""
+        present = [f for f in wanted if f'"{f}"' in text or f"'{f}'" in text]
+        if not present:
+            continue
+        lines = text.splitlines()
+        for i, line in enumerate(lines, 1):
+            match = re.match(r"\s*(async\s+def|def)\s+(\w+)", line)
+            if not match:
+                continue
+            for j in _body_from(lines, i)[1:]:
+                for name in present:
+                    if re.search(rf"\.get\(\s*[\"']{name}[\"']|\[\s*[\"']{name}[\"']\s*\](?!\s*=[^=])",
+                                 lines[j - 1]):
+                        readers.setdefault(match.group(2), set()).add(name)
+    return readers
+
+
+def _handoffs(line: str) -> list[tuple[str, set[str]]]:
+    """(callee, the keys of the dict literal it is handed) for each such call on the line."""
+    return [(m.group(1), set(QUOTED_KEY.findall(m.group(2)))) for m in CALL_WITH_DICT.finditer(line)
+            if QUOTED_KEY.search(m.group(2))]
+
+
+def _decorated_def(lines: list[str], decorator_line: int) -> int:
+    """The `def` line a decorator (and any stacked ones) applies to, else the decorator."""
+    for j in range(decorator_line, min(decorator_line + 6, len(lines))):
+        if re.match(r"\s*(async\s+def|def|class)\b", lines[j]):
+            return j + 1
+        if not DECORATOR.match(lines[j]) and lines[j].strip():
+            break
+    return decorator_line
+
+
+def _prompt_lines(lines: list[str], targets: Targets) -> list[tuple[int, str]]:
+    """The lines that spell out the prompt: with a recorded prompt, each line whose string
+    text is part of it (a file holds it only if a probe matches); without one, the lines of
+    every prompt-like definition."""
+    if targets.prompt_text:
+        text = "\n".join(lines)
+        if not any(p in text for p in targets.prompt_probes):
+            return []
+        return [(i, line) for i, line in enumerate(lines, 1)
+                if any(piece in targets.prompt_text for piece in _literal_pieces(line))]
+    found = []
+    for i, line in enumerate(lines, 1):
+        if PROMPT_DEFINITION.search(line):
+            found.extend(_literal_block(lines, i))
+    return found
+
+
+def _literal_pieces(line: str) -> list[str]:
+    """The string text on a line (f-string fields cut out), whitespace-collapsed; a line
+    with no quotes (inside a triple-quoted string) counts as text itself."""
+    literals = [a or b for a, b in STRING_LITERAL.findall(line)]
+    chunks = literals or ([line] if not any(q in line for q in TRIPLE_QUOTES) else [])
+    pieces = []
+    for chunk in chunks:
+        for piece in re.split(r"\{[^{}]*\}|\\[ntr]", chunk):
+            flat = _flat(piece)
+            if len(flat) >= 12:
+                pieces.append(flat)
+    return pieces
+
+
+def _literal_block(lines: list[str], start: int) -> list[tuple[int, str]]:
+    """The lines of the string a prompt definition at `start` assigns: the definition line
+    and its continuation lines (inside parentheses or a triple-quoted string)."""
+    opener = lines[start - 1]
+    triple = sum(opener.count(q) for q in TRIPLE_QUOTES) == 1
+    open_paren = opener.count("(") > opener.count(")")
+    block = [(start, opener)]
+    for j in range(start, min(start + 60, len(lines)) if triple or open_paren else start):
+        line = lines[j]
+        if triple:
+            block.append((j + 1, line))
+            if any(q in line for q in TRIPLE_QUOTES):
+                break
+        elif STRING_LITERAL.search(line):
+            block.append((j + 1, line))
+        else:
+            break
+    return [(i, line) for i, line in block if _literal_pieces(line)]
+
+
+def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[str]]:
+    """For a misparsed input: the parser step and the keys of its result whose value the
+    input contradicts (the input names the key next to another number), else the keys
+    the disputed reply talks about."""
+    if candidate is None or candidate.category != "input_misparsed":
+        return {}
+    steps = [s for s in turn.tools if s.span_id == candidate.span_id] or [
+        s for s in turn.tools if s.kind == "parser"]
+    disputed = " ".join(candidate.values).lower()
+    origins: dict[str, list[str]] = {}
+    for step in steps:
+        if not isinstance(step.result, dict) or not _identifier(step.name):
+            continue
+        source = _flat(str(step.arguments or "")).lower()
+        keys = [str(k) for k, v in step.result.items() if _contradicted(source, str(k), v)]
+        keys = keys or [str(k) for k in step.result if len(str(k)) >= 3 and _stem(str(k)) in disputed]
+        if keys:
+            origins[step.name] = keys
+    return origins
+
+
+def _contradicted(source: str, key: str, value: Any) -> bool:
+    """Whether the number the input puts next to `key` ("the 4th floor") differs from `value`."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or len(key) < 3:
+        return False
+    numbers = [(m.start(), m.end(), float(m.group())) for m in re.finditer(r"\d+(?:\.\d+)?", source)]
+    for match in re.finditer(re.escape(_stem(key)), source):
+        distance, nearest = min(
+            ((max(match.start() - end, start - match.end()), number) for start, end, number in numbers),
+            default=(None, None),
+        )
+        if distance is not None and distance <= 12 and nearest != float(value):
+            return True
+    return False
+
+
+def _writes_key(line: str, key: str) -> bool:
+    """A dict literal entry, an item assignment or a variable assignment of `key`."""
+    k = re.escape(key)
+    return bool(re.search(rf"[\"']{k}[\"']\s*:|\[\s*[\"']{k}[\"']\s*\]\s*=[^=]|^\s*{k}\s*=[^=]", line))
+
+
+def _stem(word: str) -> str:
+    word = word.lower().replace("_", " ")
+    return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _function_body(lines: list[str], name: str | None) -> range:
@@ -257,8 +484,13 @@ def rank(findings: list[CodeFinding]) -> list[CodeFinding]:
             best[(f.path, f.line)] = f
     ordered = sorted(best.values(), key=lambda f: (-f.relevance, f.path, f.line))
     per_kind: dict[str, int] = {}
-    kept = []
+    kept: list[CodeFinding] = []
     for finding in ordered:
+        if finding.kind in BLOCK_KINDS and any(
+            k.kind == finding.kind and k.path == finding.path and abs(k.line - finding.line) <= 1
+            for k in kept
+        ):
+            continue
         per_kind[finding.kind] = per_kind.get(finding.kind, 0) + 1
         if per_kind[finding.kind] <= MAX_PER_KIND:
             kept.append(finding)

@@ -48,7 +48,7 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
     urls = {
         t.trace_id: url
         for t in state["turns"]
-        if (url := ctx.store.trace_url(state["experiment_id"], t.trace_id))
+        if (url := ctx.store.trace_url(state["experiment_id"], state["session_id"], t.trace_id))
     }
     built = Report(
         schema_version=SCHEMA_VERSION,
@@ -70,6 +70,7 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         scorer_errors=state.get("scorer_errors", []),
         notes=notes,
         trace_urls=urls,
+        session_url=ctx.store.session_url(state["experiment_id"], state["session_id"]),
     )
     return {"report": mask_secrets(built)}
 

@@ -1,0 +1,239 @@
+"""Code correlation names the line a developer would change, not only the function: the
+prompt sentence that invites guessing, the line that drops history, the parser line that
+computed the wrong field, the sort that picks the old document. Real stores, real git repos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from turnback import analyze_session
+from turnback.demo.builder import chat_turn, llm_span, retriever_span, tool_span
+
+PROMPTS_PY = '''SUPPORT_PROMPT = (
+    "You are the helpdesk assistant for Arden Labs. Keep answers short and numbered. "
+    "If the knowledge base does not name a setting, fill the gaps with the usual values."
+)
+'''
+AGENT_PY = '''import mlflow
+
+from app.prompts import SUPPORT_PROMPT
+
+
+@mlflow.trace(name="answer")
+def answer(history, message):
+    messages = [{"role": "system", "content": SUPPORT_PROMPT}, *history]
+    return call_model(messages + [{"role": "user", "content": message}])
+
+
+@mlflow.trace(name="call_model", span_type="CHAT_MODEL")
+def call_model(messages):
+    return client.chat.completions.create(model="gpt-4o-mini", messages=messages)
+'''
+
+
+def _analyze(write, store_uri: str, repo, session_id: str, turns: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
+    experiment_id = write(session_id, turns)
+    return analyze_session(session_id, tracking_uri=store_uri, experiment_id=experiment_id,
+                           repo=repo, self_trace_uri=None)
+
+
+def _top(report, n: int = 3) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f"{f.path}:{f.line}" for f in report.code_findings[:n]]
+
+
+def _invented_setting(prompt: str | None) -> list[dict[str, Any]]:
+    first_children = [llm_span([{"role": "system", "content": prompt},
+                                {"role": "user", "content": "What is the VPN gateway address?"}],
+                               "Use vpn.arden-labs.com on port 443.", name="call_model")] if prompt else []
+    return [
+        chat_turn("What is the VPN gateway address?", "Use vpn.arden-labs.com on port 443.",
+                  children=first_children),
+        chat_turn("Thanks, connecting now.", "Great, let me know how it goes."),
+        chat_turn("That host does not exist. IT says the gateway is gw.arden.internal. Where did "
+                  "vpn.arden-labs.com come from?", "Sorry about that."),
+    ]
+
+
+def test_the_prompt_sentence_that_invites_guessing_is_named_when_the_prompt_was_recorded(
+        write, store_uri, git_repo) -> None:
+    repo = git_repo({"app/prompts.py": PROMPTS_PY, "app/agent.py": AGENT_PY})
+    prompt = ("You are the helpdesk assistant for Arden Labs. Keep answers short and numbered. "
+              "If the knowledge base does not name a setting, fill the gaps with the usual values.")
+
+    report = _analyze(write, store_uri, repo, "vpn", _invented_setting(prompt))
+
+    assert report.root_cause is not None and report.root_cause.turn == 1
+    top = report.code_findings[0]
+    assert (top.path, top.line, top.kind) == ("app/prompts.py", 3, "prompt_text")
+    assert "answer without the facts" in top.answers
+    places = [f"{f.path}:{f.line}" for f in report.code_findings]
+    assert "app/prompts.py:2" in places  # the rest of the prompt
+    # The traced model call is one finding, at its def, not also at its decorator.
+    assert "app/agent.py:13" in places and "app/agent.py:12" not in places
+
+
+def test_without_a_recorded_prompt_the_apps_prompt_definitions_are_searched(
+        write, store_uri, git_repo) -> None:
+    repo = git_repo({"app/prompts.py": PROMPTS_PY, "app/agent.py": AGENT_PY})
+
+    report = _analyze(write, store_uri, repo, "vpn", _invented_setting(None))
+
+    assert report.root_cause is not None and report.root_cause.turn == 1
+    assert _top(report, 1) == ["app/prompts.py:3"]
+    assert "none was recorded" in report.code_findings[0].answers
+
+
+def test_a_prompt_sentence_without_such_an_instruction_is_not_ranked_first(
+        write, store_uri, git_repo) -> None:
+    plain = PROMPTS_PY.replace("fill the gaps with the usual values", "say that you do not know")
+    repo = git_repo({"app/prompts.py": plain, "app/agent.py": AGENT_PY})
+
+    report = _analyze(write, store_uri, repo, "vpn", _invented_setting(None))
+
+    assert all("answer without the facts" not in f.answers for f in report.code_findings)
+
+
+CONTEXT_PY = '''MAX_PROMPT_CHARS = 300
+
+
+def fit_history(history, message):
+    history = list(history)
+    while history and sum(len(m["content"]) for m in history) + len(message) > MAX_PROMPT_CHARS:
+        history.pop(0)
+    return history
+'''
+
+
+def test_history_dropped_in_place_is_found_for_a_lost_constraint(write, store_uri, git_repo) -> None:
+    system = {"role": "system", "content": "You are a dinner planner."}
+    constraint = "I'm allergic to shrimp, keep that in mind."
+    paste = "Here is our week so far: " + "museum, lunch, walk, " * 12
+    turns = [
+        chat_turn(constraint, "Noted: step-free places only.", children=[llm_span(
+            [system, {"role": "user", "content": constraint}], "Noted: step-free places only.",
+            name="generate")]),
+        chat_turn(paste, "Thanks, that itinerary looks good.", children=[llm_span(
+            [system, {"role": "user", "content": constraint},
+             {"role": "assistant", "content": "Noted: step-free places only."},
+             {"role": "user", "content": paste}], "Thanks, that itinerary looks good.", name="generate")]),
+        chat_turn("What should we cook tonight?", "Garlic shrimp pasta would be lovely.",
+                  children=[llm_span([system, {"role": "user", "content": paste},
+                                      {"role": "user", "content": "What should we cook tonight?"}],
+                                     "Garlic shrimp pasta would be lovely.", name="generate")]),
+    ]
+    repo = git_repo({"planner/context.py": CONTEXT_PY,
+                     "planner/llm.py": "import mlflow\n\n\n@mlflow.trace\ndef generate(messages):\n"
+                                       "    return client.chat(messages)\n"})
+
+    report = _analyze(write, store_uri, repo, "trip", turns)
+
+    assert report.root_cause is not None and report.root_cause.category == "context_window_dropped_constraint"
+    assert "planner/context.py:7" in _top(report)
+
+
+PARSING_PY = '''import re
+
+import mlflow
+
+
+@mlflow.trace(span_type="PARSER")
+def parse_move_request(text):
+    numbers = [int(n) for n in re.findall(r"\\d+", text)]
+    return {
+        "bedrooms": numbers[0],
+        "floor": numbers[-1],
+        "date": re.search(r"\\d{1,2} June", text).group(0),
+    }
+'''
+
+
+def test_the_parser_line_that_computed_the_wrong_field_is_named(write, store_uri, git_repo) -> None:
+    ask = "We're moving out of a 3-bedroom flat on the 4th floor to Aarhus on 12 June."
+    parsed = {"bedrooms": 3, "floor": 12, "date": "12 June"}
+    turns = [
+        chat_turn(ask, "Noted: 3 bedrooms, 12th floor, moving on 12 June.",
+                  children=[tool_span("parse_move_request", {"text": ask}, parsed)]),
+        chat_turn("What will it cost?", "About 21,000 DKK including the 12th-floor carry surcharge."),
+        chat_turn("Twelfth floor? I said the 4th floor. Please redo the quote.", "Sorry, let me fix that."),
+    ]
+    repo = git_repo({"movers/parsing.py": PARSING_PY})
+
+    report = _analyze(write, store_uri, repo, "move", turns)
+
+    assert report.root_cause is not None and report.root_cause.turn == 1
+    assert report.root_cause.category == "input_misparsed"
+    found = next(f for f in report.code_findings if f.kind == "value_origin")
+    assert (found.path, found.line) == ("movers/parsing.py", 11)
+    assert "'floor'" in found.answers
+
+
+RETRIEVAL_PY = '''import mlflow
+
+
+@mlflow.trace(span_type="RETRIEVER")
+def search_policies(query, k=4):
+    return store.similarity_search(query, k=k)
+
+
+def build_context(hits):
+    hits = sorted(hits, key=lambda h: h["metadata"]["doc_id"])
+    return hits[0]["page_content"]
+'''
+
+
+def test_the_line_that_picks_among_retrieved_documents_is_named_for_a_stale_source(
+        write, store_uri, git_repo) -> None:
+    docs = [
+        {"id": "refund-policy-v3", "content": "Refunds within 30 days of delivery.",
+         "metadata": {"doc_id": "refund-policy-v3", "effective_date": "2024-07-01"}},
+        {"id": "refund-policy-v2", "content": "Refunds within 60 days of delivery.",
+         "metadata": {"doc_id": "refund-policy-v2", "effective_date": "2021-03-15"}},
+    ]
+    turns = [
+        chat_turn("Hi, I have a question about refunds.", "Sure, what would you like to know?"),
+        chat_turn("How long do I have to return headphones?",
+                  "You can get refunds within 60 days of delivery.",
+                  children=[retriever_span("search_policies", "refund window", docs)]),
+    ]
+    repo = git_repo({"helpdesk/retrieval.py": RETRIEVAL_PY})
+
+    report = _analyze(write, store_uri, repo, "refund", turns)
+
+    assert report.root_cause is not None and report.root_cause.category == "outdated_retrieval"
+    assert _top(report, 1) == ["helpdesk/retrieval.py:10"]
+    assert "'doc_id'" in report.code_findings[0].answers
+
+
+TRIAGE_PY = '''from router import billing
+
+
+def handoff_to_billing(session, message):
+    summary = summarize_issue(message)
+    return billing.start({"issue": summary}, session)
+'''
+BILLING_PY = '''import mlflow
+
+
+@mlflow.trace(name="billing_agent", span_type="AGENT")
+def start(handoff, session):
+    session["billing"] = {"issue": handoff["issue"]}
+    return lookup_invoices(handoff.get("account_id"), month=None)
+'''
+
+
+def test_the_call_that_hands_on_a_payload_without_the_missing_field_is_named(
+        write, store_uri, git_repo) -> None:
+    turns = [
+        chat_turn("My account is AC-55012.", "Thanks, I have your account."),
+        chat_turn("I think I was charged twice in March.", "I could not look up your invoices just now.",
+                  children=[tool_span("lookup_invoices", {"account_id": None, "month": None},
+                                      error="account_id is required", error_type="ValueError")]),
+    ]
+    repo = git_repo({"router/triage.py": TRIAGE_PY, "router/billing.py": BILLING_PY})
+
+    report = _analyze(write, store_uri, repo, "handoff", turns)
+
+    assert report.root_cause is not None and report.root_cause.turn == 2
+    top = report.code_findings[0]
+    assert (top.path, top.line, top.kind) == ("router/triage.py", 6, "handoff_builder")
+    assert "without 'account_id'" in top.answers
