@@ -197,7 +197,7 @@ def markdown_problems(md: str, turns: int | None = None) -> list[str]:
         widths = {len(UNESCAPED_PIPE.findall(row)) for row in table.splitlines()}
         if len(widths) > 1:
             problems.append(f"table rows of {sorted(widths)} cells")
-    if turns is not None and f"| Turns | {turns} |" not in md:
+    if turns is not None and not re.search(rf"^- \*\*Turns:\*\* {turns}$", md, re.MULTILINE):
         problems.append(f"not {turns} turns")
     return problems
 

@@ -414,3 +414,21 @@ def test_values_disputed_together_are_traced_to_the_reply_that_first_said_them_t
     ])
 
     assert report.root_cause is not None and report.root_cause.turn == 2
+
+
+def test_an_old_document_retrieved_again_does_not_explain_a_claim_it_never_made(write, store_uri):
+    terms = [{"id": "pass-terms",
+              "content": "Family annual pass: 149 EUR for 12 months, 10% off in the shop.",
+              "metadata": {"doc_uri": "cms/annual-passes", "updated": "2019-03-02"}}]
+    search = [retriever_span("search_faq", "annual pass", terms)]
+    report = analyze(write, store_uri, [
+        chat_turn("How much is a family annual pass?", "The family annual pass is 149 EUR for 12 months, "
+                  "with 10% off in the shop.", children=search),
+        chat_turn("Does that include parking?", "Yes, the family annual pass includes free parking.",
+                  children=search),
+        chat_turn("Can I buy it online?", "Yes, under Tickets on our website.", children=search),
+        chat_turn("The car park just charged me.",
+                  "I'm sorry: the pass terms don't mention parking, so I shouldn't have said it's included."),
+    ])
+
+    assert report.root_cause is not None and report.root_cause.turn == 2

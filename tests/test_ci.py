@@ -49,8 +49,8 @@ def test_analyze_flagged_writes_a_report_per_session_and_an_index(write, store_u
     index = {e["session_id"]: e for e in json.loads((out / "index.json").read_text())}
     assert (index["swallowed"]["root_turn"], index["swallowed"]["symptom_turn"]) == (2, 4)
     assert index["unhappy"]["root_turn"] == 1
-    assert ("| `swallowed` | 4 | 2 | tool_failure_reported_as_success | 4 | [swallowed.md](swallowed.md) |"
-            in result.stdout)
+    row = "| `swallowed` | 4 | 2 | tool_failure_reported_as_success | 4 | [swallowed.md](swallowed.md) |"
+    assert row in result.stdout
     assert "root cause at turn 2" in (out / "swallowed.md").read_text()
 
 

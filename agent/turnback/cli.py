@@ -6,10 +6,8 @@ Exit codes: 0 analysis done; 1 a fault was found and --fail-on-fault was given;
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -29,6 +27,14 @@ EXIT_FAULT = 1
 EXIT_INPUT = 2
 EXIT_INTERNAL = 3
 DEFAULT_MODEL = "gpt-4o-mini"
+# Shown at the end of `analyze --help`; the README's "Exit codes" table says the same.
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  analysis done (a fault may have been found: see the report)
+  1  a root cause was found and --fail-on-fault was given
+  2  usage or input error: one line on stderr
+  3  internal error: one line on stderr (TURNBACK_DEBUG=1 shows the traceback)
+"""
 REPO_MARKERS = (".git", "pyproject.toml", "setup.py", "package.json", "go.mod", "Cargo.toml", "pom.xml")
 
 
@@ -79,9 +85,12 @@ def store_options(fn: F) -> F:
 
 def output_options(fn: F) -> F:
     fn = click.option("--output", "-o", type=click.Path(),
-                      help="Write the report to this file instead of stdout.")(fn)
-    fn = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
-                      show_default=True, help="Report format.")(fn)
+                      help="Write the report (with --flagged: the index) to this file instead of stdout.")(fn)
+    fn = click.option("--full", is_flag=True,
+                      help="Terminal view: every turn of the timeline and every code finding.")(fn)
+    fn = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]),
+                      help="Report format (default: a terminal view when stdout is a terminal, "
+                      "else markdown).")(fn)
     fn = click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")(fn)
     fn = click.option("--no-self-trace", is_flag=True, help="Do not trace turnback's own run.")(fn)
     fn = click.option("--trace-to", envvar="TURNBACK_TRACE_URI",
@@ -90,7 +99,7 @@ def output_options(fn: F) -> F:
     return fn
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES_HELP)
 @click.argument("session_id", required=False)
 @store_options
 @click.option("--repo", type=click.Path(),
@@ -113,8 +122,8 @@ def output_options(fn: F) -> F:
 def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str | None,
             experiment_name: str | None, repo: str | None, offline: bool, model: str,
             llm_timeout: float, input_key: str | None, output_key: str | None,
-            fail_on_fault: bool, flagged: bool, output_dir: str, write_back: bool, fmt: str,
-            output: str | None, quiet: bool, no_self_trace: bool, trace_to: str | None) -> None:
+            fail_on_fault: bool, flagged: bool, output_dir: str, write_back: bool, fmt: str | None,
+            full: bool, output: str | None, quiet: bool, no_self_trace: bool, trace_to: str | None) -> None:
     """Find where chat session SESSION_ID went wrong, and print a report.
 
     \b
@@ -139,11 +148,12 @@ def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str
         output_key=output_key, self_trace_uri=_self_trace(no_self_trace, trace_to), write_back=write_back,
     )
     if flagged:
-        _run_flagged(options, fmt=fmt, output_dir=Path(output_dir), quiet=quiet, fail_on_fault=fail_on_fault)
+        _run_flagged(options, fmt=fmt or "markdown", output=output, output_dir=Path(output_dir),
+                     quiet=quiet, fail_on_fault=fail_on_fault)
         return
     _run(
         lambda progress: _analyze(session_id, progress=progress, **options),
-        fmt=fmt, output=output, quiet=quiet, fail_on_fault=fail_on_fault,
+        fmt=fmt, full=full, output=output, quiet=quiet, fail_on_fault=fail_on_fault,
     )
 
 
@@ -151,7 +161,8 @@ def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str
 @store_options
 @click.option("--flagged", is_flag=True, help="Only sessions with errors or failing assessments.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
-              show_default=True)
+              show_default=True,
+              help="markdown: a table, times in ISO 8601 with their offset; json: one object per session.")
 def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_name: str | None,
              flagged: bool, fmt: str) -> None:
     """List the sessions of an experiment (all experiments when none is given).
@@ -175,33 +186,40 @@ def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_nam
 
 @main.command()
 @click.option("--workdir", type=click.Path(file_okay=False),
-              help="Keep the demo store and app in this new folder (default: a temporary one).")
+              help="Put the demo store and app in this new folder "
+              "(default: $TURNBACK_HOME/demo, kept and reused by the next run).")
 @output_options
-def demo(workdir: str | None, fmt: str, output: str | None, quiet: bool, no_self_trace: bool,
-         trace_to: str | None) -> None:
+def demo(workdir: str | None, fmt: str | None, full: bool, output: str | None, quiet: bool,
+         no_self_trace: bool, trace_to: str | None) -> None:
     """Analyze the bundled demo session, offline, and print the report.
 
     It writes a four-turn travel-booking session into a SQLite store, with the small app
-    that produced it, then runs the full analysis on it. With --workdir both stay for
-    you to explore (for example with `mlflow ui --backend-store-uri sqlite:///DIR/demo-mlflow.db`).
+    that produced it, then runs the full analysis on it. Both stay for you to explore
+    (for example with `mlflow ui --backend-store-uri sqlite:///DIR/demo-mlflow.db`): in
+    $TURNBACK_HOME/demo (~/.turnback/demo), reused by the next run, or in --workdir.
     """
-    from turnback.demo import DEMO_SESSION_ID, install_demo
+    from turnback.demo import DEMO_SESSION_ID, demo_home, install_demo, kept_demo
 
     if workdir and Path(workdir).exists() and any(Path(workdir).iterdir()):
         raise InputError(f"--workdir {workdir} is not empty")
-    with tempfile.TemporaryDirectory(prefix="turnback-demo-") as tmp:
-        where = Path(workdir) if workdir else Path(tmp)
 
-        def job(progress: Progress) -> Report:
+    def job(progress: Progress) -> Report:
+        if workdir:
+            where = Path(workdir)
             where.mkdir(parents=True, exist_ok=True)
             progress(f"writing the demo session into a SQLite store in {where}")
             uri, experiment_id, app = install_demo(where)
-            return _analyze(
-                DEMO_SESSION_ID, tracking_uri=uri, experiment_id=experiment_id, repo=app,
-                llm=None, self_trace_uri=_self_trace(no_self_trace, trace_to), progress=progress,
-            )
+        else:
+            where = demo_home()
+            uri, experiment_id, app, reused = kept_demo(where)
+            progress(f"{'reusing' if reused else 'wrote'} the demo store and app in {where} "
+                     f"(browse: mlflow ui --backend-store-uri {uri})")
+        return _analyze(
+            DEMO_SESSION_ID, tracking_uri=uri, experiment_id=experiment_id, repo=app,
+            llm=None, self_trace_uri=_self_trace(no_self_trace, trace_to), progress=progress,
+        )
 
-        _run(job, fmt=fmt, output=output, quiet=quiet, fail_on_fault=False)
+    _run(job, fmt=fmt, full=full, output=output, quiet=quiet, fail_on_fault=False)
 
 
 def _analyze(*args: Any, **kwargs: Any) -> Report:
@@ -228,23 +246,29 @@ def _list_sessions(
 
 
 def _run_flagged(
-    options: dict[str, Any], *, fmt: str, output_dir: Path, quiet: bool, fail_on_fault: bool
+    options: dict[str, Any], *, fmt: str, output: str | None, output_dir: Path, quiet: bool,
+    fail_on_fault: bool,
 ) -> None:
     """Analyze each flagged session: one report per session plus an index.
+
+    --format picks the reports' format and the index printed (index.md or index.json);
+    --output writes that index to a file instead of stdout.
 
     Each session fails alone: its index row says why and the batch goes on. The exit code
     is then that of the worst failure (3 internal over 2 input), else 1/0 as usual.
     """
     from turnback.render import (
         FailedSession,
-        index_entries,
+        index_to_json,
         index_to_markdown,
         report_file_name,
         to_json,
         to_markdown,
     )
+    from turnback.terminal import progress_display
 
     progress = _progress_printer(quiet)
+    _check_output_folder(output)
     try:
         flagged = [s for s in _list_sessions(options["tracking_uri"], options["experiment_id"],
                                              options["experiment_name"]) if s.flagged]
@@ -256,26 +280,28 @@ def _run_flagged(
         raise InputError(f"--output-dir {output_dir}: cannot create it: {exc.strerror or exc}") from exc
     progress(f"{len(flagged)} flagged session(s); reports go to {output_dir}")
     results: list[Report | FailedSession] = []
-    for number, summary in enumerate(flagged, 1):
-        progress(f"[{number}/{len(flagged)}] analyzing session {summary.session_id}")
-        try:
-            report = _analyze(summary.session_id, progress=lambda _line: None,
-                              **{**options, "experiment_id": summary.experiment_id, "experiment_name": None})
-            text = to_json(report) if fmt == "json" else to_markdown(report)
-            (output_dir / report_file_name(report, fmt)).write_text(_safe_output(text), encoding="utf-8")
-        except KeyboardInterrupt:
-            raise
-        except Exception as exc:  # one session's failure must not abort the batch
-            failed = _failure(summary.session_id, summary.experiment_id, exc)
-            progress(f"session {summary.session_id}: analysis failed: {failed.error}")
-            results.append(failed)
-            continue
-        results.append(report)
-    index = _safe_output(index_to_markdown(results, fmt))
-    (output_dir / "index.md").write_text(index, encoding="utf-8")
-    (output_dir / "index.json").write_text(
-        json.dumps(index_entries(results, fmt), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    click.echo(index, nl=False)
+    with progress_display(quiet) as step:  # a bar on a terminal, plain lines otherwise
+        for number, summary in enumerate(flagged, 1):
+            step(f"[{number}/{len(flagged)}] analyzing session {summary.session_id}")
+            try:
+                report = _analyze(summary.session_id, progress=lambda _line: None,
+                                  **{**options, "experiment_id": summary.experiment_id,
+                                     "experiment_name": None})
+                text = to_json(report) if fmt == "json" else to_markdown(report)
+                (output_dir / report_file_name(report, fmt)).write_text(_safe_output(text), encoding="utf-8")
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # one session's failure must not abort the batch
+                failed = _failure(summary.session_id, summary.experiment_id, exc)
+                progress(f"session {summary.session_id}: analysis failed: {failed.error}")
+                results.append(failed)
+                continue
+            results.append(report)
+    index_md = _safe_output(index_to_markdown(results, fmt))
+    index_json = _safe_output(index_to_json(results, fmt))
+    (output_dir / "index.md").write_text(index_md, encoding="utf-8")
+    (output_dir / "index.json").write_text(index_json, encoding="utf-8")
+    _emit(index_json if fmt == "json" else index_md, output, progress, what="index")
     failures = [r.exit_code for r in results if isinstance(r, FailedSession)]
     if failures:
         sys.exit(max(failures))
@@ -298,21 +324,22 @@ def _internal_line(exc: BaseException) -> str:
 
 
 def _run(
-    job: Callable[[Progress], Report], *, fmt: str, output: str | None, quiet: bool, fail_on_fault: bool
+    job: Callable[[Progress], Report], *, fmt: str | None, full: bool, output: str | None, quiet: bool,
+    fail_on_fault: bool,
 ) -> None:
     from turnback.render import to_json, to_markdown
     from turnback.store import quiet_mlflow_http
+    from turnback.terminal import progress_display
 
     quiet_mlflow_http()
 
-    progress = _progress_printer(quiet)
-    if output and not Path(output).expanduser().parent.is_dir():
-        # Checked before the analysis runs, so a long run does not end in a write error.
-        raise InputError(f"--output {output}: its folder does not exist")
-    if output and Path(output).expanduser().is_dir():
-        raise InputError(f"--output {output}: is a folder; give a file name")
+    _check_output_folder(output)
+    if fmt is None:
+        # People at a terminal get the terminal view; pipes and files get Markdown.
+        fmt = "terminal" if not output and sys.stdout.isatty() else "markdown"
     try:
-        report = job(progress)
+        with progress_display(quiet) as progress:
+            report = job(progress)
     except TurnbackError as exc:
         raise InputError(str(exc)) from exc
     except KeyboardInterrupt:
@@ -325,19 +352,43 @@ def _run(
             f"turnback: {_safe_line(_internal_line(exc))} (set TURNBACK_DEBUG=1 for a traceback)", err=True,
         )
         sys.exit(EXIT_INTERNAL)
-    text = _safe_output(to_json(report) if fmt == "json" else to_markdown(report))
-    if output:
-        try:
-            Path(output).expanduser().write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"--output {output}: cannot write the report: {exc.strerror or exc}") from exc
-        progress(f"report written to {output}")
+    progress = _progress_printer(quiet)
+    if fmt == "terminal":
+        from rich.console import Console
+
+        from turnback.safety import terminal_report
+        from turnback.terminal import render_terminal
+
+        # Masked and stripped of escape sequences like every other output.
+        render_terminal(terminal_report(report), Console(), full=full)
     else:
-        click.echo(text, nl=False)
-    if report.self_trace:
+        _emit(_safe_output(to_json(report) if fmt == "json" else to_markdown(report)), output, progress,
+              what="report")
+    if report.self_trace and output:
+        # The report's last line says it too: repeated here only when the report went to a file.
         progress(f"own trace: {report.self_trace}")
     if fail_on_fault and report.root_cause is not None:
         sys.exit(EXIT_FAULT)
+
+
+def _check_output_folder(output: str | None) -> None:
+    # Checked before the analysis runs, so a long run does not end in a write error.
+    if output and not Path(output).expanduser().parent.is_dir():
+        raise InputError(f"--output {output}: its folder does not exist")
+    if output and Path(output).expanduser().is_dir():
+        raise InputError(f"--output {output}: is a folder; give a file name")
+
+
+def _emit(text: str, output: str | None, progress: Progress, *, what: str) -> None:
+    """Print to stdout, or write to --output."""
+    if not output:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).expanduser().write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--output {output}: cannot write the {what}: {exc.strerror or exc}") from exc
+    progress(f"{what} written to {output}")
 
 
 def _progress_printer(quiet: bool) -> Progress:

@@ -26,7 +26,7 @@ def to_markdown(report: Report) -> str:
     # Every string below that came from a trace, a repo or a model goes through inert(),
     # inert_md() or code_text(): one line, masked, nothing in it can act as Markdown/HTML.
     out: list[str] = [f"# turnback: where did session `{code_text(report.session_id)}` go wrong?", ""]
-    out.append(f"> **Mode: {report.mode}**. {inert_md(report.mode_note)}.")
+    out.append(f"> **Mode: {report.mode}**: {inert_md(_mode_detail(report))}.")
     out.append("")
     out += _verdict(report)
     out += _facts(report)
@@ -42,6 +42,27 @@ def to_markdown(report: Report) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _mode_detail(report: Report) -> str:
+    """The mode note without its leading "offline: " (the banner already names the mode)."""
+    note = report.mode_note.rstrip(".")
+    prefix = f"{report.mode}: "
+    return note[len(prefix):] if note.startswith(prefix) else note
+
+
+def _why(report: Report) -> str:
+    """The root cause's explanation less what the verdict line above it already says
+    ("At turn N, " and "; the failure shows at turn M")."""
+    root = report.root_cause
+    assert root is not None
+    text = root.explanation.strip()
+    lead, tail = f"At turn {root.turn}, ", f"; the failure shows at turn {report.symptom_turn}."
+    if text.startswith(lead):
+        text = text[len(lead):]
+        text = text[: -len(tail)] if text.endswith(tail) else text.rstrip(".")
+        text = text[:1].upper() + text[1:] + "."
+    return text
+
+
 def _verdict(report: Report) -> list[str]:
     root = report.root_cause
     if root is None:
@@ -54,7 +75,7 @@ def _verdict(report: Report) -> list[str]:
         f"**Verdict: root cause at turn {root.turn}** (`{code_text(root.category)}`, confidence "
         f"{root.confidence}){symptom}.",
         "",
-        inert_md(root.explanation, TEXT_CHARS * 2),
+        inert_md(_why(report), TEXT_CHARS * 2),
         "",
         *_alternatives(root),
     ]
@@ -76,22 +97,24 @@ def _alternatives(root: RootCause) -> list[str]:
 def _facts(report: Report) -> list[str]:
     rows = [
         # The link is turnback's own (ids URL-quoted); masked for a password in the server URI.
-        ("Session", f"`{code_text(report.session_id, 300, table=True)}`"
+        ("Session", f"`{code_text(report.session_id, 300)}`"
          + (f" ([open in MLflow]({mask(report.session_url)}))" if report.session_url else "")),
-        ("Experiment", f"`{code_text(report.experiment_id, 300, table=True)}`"),
-        ("Tracking URI", f"`{code_text(report.tracking_uri, 300, table=True)}`"),
+        ("Experiment", f"`{code_text(report.experiment_id, 300)}`"),
+        ("Tracking URI", f"`{code_text(report.tracking_uri, 300)}`"),
         ("Turns", str(len(report.turns))),
-        ("Turn I/O found in", inert_md(report.discovered_schema, 300, table=True)),
+        ("Turn I/O found in", inert_md(report.discovered_schema, 300)),
         ("Code correlation", _correlation(report)),
     ]
-    return ["| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows], ""]
+    # A list, not a headerless table: it reads the same raw and rendered. Values are
+    # already inert (code spans without backticks, escaped text).
+    return [*[f"- **{k}:** {v}" for k, v in rows], ""]
 
 
 def _correlation(report: Report) -> str:
     cc = report.code_correlation
     if cc.status == "skipped":
-        return inert_md(f"skipped: {cc.note}", 300, table=True)
-    return f"`{code_text(cc.repo, 300, table=True)}` ({cc.files_searched} files searched)"
+        return inert_md(f"skipped: {cc.note}", 300)
+    return f"`{code_text(cc.repo, 300)}` ({cc.files_searched} files searched)"
 
 
 def _timeline(report: Report) -> list[str]:
@@ -227,6 +250,11 @@ def index_entries(reports: list[Report | FailedSession], fmt: str) -> list[dict[
     return mask_data(entries)
 
 
+def index_to_json(reports: list[Report | FailedSession], fmt: str) -> str:
+    """index.json: one object per analyzed session, in the order analyzed (README: "The index")."""
+    return json.dumps(index_entries(reports, fmt), indent=2, ensure_ascii=False) + "\n"
+
+
 def index_to_markdown(reports: list[Report | FailedSession], fmt: str) -> str:
     faulty = sum(1 for r in reports if isinstance(r, Report) and r.root_cause)
     failed = sum(1 for r in reports if isinstance(r, FailedSession))
@@ -272,4 +300,5 @@ def sessions_to_markdown(summaries: list[SessionSummary]) -> str:
 
 
 def _time(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M")
+    """ISO 8601 in the local timezone, with its offset, so a time is never ambiguous."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone().isoformat(timespec="seconds")

@@ -56,17 +56,25 @@ def mask(text: str) -> str:
     return _TOKENS.sub(MASK, text)
 
 
-def mask_data(value: Any, _depth: int = 0) -> Any:
+def mask_data(value: Any, _depth: int = 0, _fn: Any = None) -> Any:
     """`mask` applied to every string (keys too) in nested dicts, lists and tuples."""
+    fn = _fn or mask
     if isinstance(value, str):
-        return mask(value)
+        return fn(value)
     if _depth > 200:  # hostile nesting: stop descending, never recurse without a bound
         return "[too deeply nested]"
     if isinstance(value, dict):
-        return {mask_data(k, _depth + 1): mask_data(v, _depth + 1) for k, v in value.items()}
+        return {mask_data(k, _depth + 1, fn): mask_data(v, _depth + 1, fn) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [mask_data(v, _depth + 1) for v in value]
+        return [mask_data(v, _depth + 1, fn) for v in value]
     return value
+
+
+def terminal_report(report: Any) -> Any:
+    """A copy of a pydantic report with every string masked and terminal-safe, for views
+    that print its fields themselves (the rich terminal view)."""
+    data = mask_data(report.model_dump(mode="python"), _fn=lambda text: terminal_safe(mask(text)))
+    return type(report).model_validate(data)
 
 
 # --- terminals ------------------------------------------------------------------------

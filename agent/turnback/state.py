@@ -234,6 +234,8 @@ class Symptom(BaseModel):
     detail: str
     strength: float = Field(description="0..1, how sure the observation is")
     disputed: list[str] = Field(default=[], description="values or claims the user contradicts")
+    about: str = Field(default="", description="text beyond the user's message that says what went "
+                       "wrong (a reply's concession), read when linking the symptom to its cause")
     restated: list[str] = Field(default=[], description="values the user gave earlier and gives again")
 
 

@@ -223,9 +223,11 @@ def tool_loops(turns: list[Turn]) -> list[Candidate]:
             # Same call and same answer: no progress (a state write with new data is not a loop).
             key = f"{step.name}\x00{_canonical(step.arguments)}\x00{_canonical(step.result)}"
             first, count, call, last = runs.get(key, (turn.index, 0, step, turn.index))
-            # The run broke: a later identical call starts a new one. A person asking something
-            # new in between also breaks it: a lookup each turn makes is no loop.
-            if turn.index - last > 1 or (turn.index != last and _asked_anew(turns, turn)):
+            # The run broke: a later identical call starts a new one. So does a person asking
+            # something new after a reply that used the call's result: a lookup the app makes
+            # each turn to answer each question is no loop (a nudge after "still looking" is).
+            answered = turn.index != last and _asked_anew(turns, turn) and _used(turns[last - 1], step)
+            if turn.index - last > 1 or answered:
                 first, count, call = turn.index, 0, step
             runs[key] = (first, count + 1, call, turn.index)
             if key in found and turn.index not in found[key].covers and turn.index != first:
@@ -245,6 +247,17 @@ def _asked_anew(turns: list[Turn], turn: Turn) -> bool:
     """The turn starts with a new message a person wrote (not a task handed on unchanged)."""
     before = turns[turn.index - 2] if turn.index > 1 else None
     return bool(turn.user and turn.user_authored and (before is None or turn.user != before.user))
+
+
+SINGLE_NUMBER = re.compile(r"\d+(?::\d+)?(?:\.\d+)?")
+
+
+def _used(turn: Turn, step: ToolCall) -> bool:
+    """The turn's reply says something the call returned."""
+    result, reply = flat_text(step.result), turn.assistant or ""
+    # Numbers one by one: a result's "06:30-21:00" is used by a reply's "06:30".
+    numbers = set(SINGLE_NUMBER.findall(result)) & set(SINGLE_NUMBER.findall(reply))
+    return bool(numbers or content_words(result) & content_words(reply))
 
 
 def _canonical(arguments: Any) -> str:
@@ -326,7 +339,10 @@ def stale_sources(turns: list[Turn]) -> list[Candidate]:
                 used = _used_only_from(doc, retrieval.documents, turn)
                 earlier = first.get(name)
                 if earlier is not None and (earlier.severity == "strong" or not used or aged_only):
-                    if turn.index != earlier.turn and turn.index not in earlier.covers:
+                    # A document merely old by the calendar continues as a fault only where a
+                    # reply used it: retrieved and unused, it explains nothing at that turn.
+                    continues = used or not aged_only
+                    if continues and turn.index != earlier.turn and turn.index not in earlier.covers:
                         earlier.covers.append(turn.index)
                     continue
                 severity: Severity = "strong" if used and not aged_only else "weak"

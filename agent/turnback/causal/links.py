@@ -178,7 +178,8 @@ def link_symptoms(
         by_user = symptom.kind != "failing_assessment"
         # A complaint is about what came before it; an assessment also covers its own turn.
         last = symptom.turn - 1 if by_user else symptom.turn
-        query = tokens(complaint.user if by_user else symptom.detail)
+        # A reply's concession names what went wrong more exactly than the user's report of it.
+        query = tokens(symptom.about or (complaint.user if by_user else symptom.detail))
         echo = not REFERS_BACK.search(complaint.user or "") if by_user else True
         scores = index.scores(query, last + 1, echo=echo)
         best = max(scores.values(), default=0.0)
@@ -193,8 +194,9 @@ def link_symptoms(
         # The earliest source wins: a detector's fault that produced the disputed value at or
         # before the origin turn, or one recorded on that turn (more specific than a dispute).
         produced = [c for c, _, why in found if why.endswith(PRODUCED)]
+        on_origin = known.by_turn.get(origin.turn, ()) if origin is not None else ()
         if origin is not None and (any(c.turn <= origin.turn for c in produced)
-                                   or known.by_turn.get(origin.turn)):
+                                   or any(_explains(c, origin.turn) for c in on_origin)):
             origin_turn = None if produced else origin.turn
             origin = None
         else:
@@ -232,8 +234,10 @@ def _recorded_fault_touched(known: CandidateIndex, scores: dict[int, float], las
 
 
 def _explains(candidate: Candidate, turn: int) -> bool:
-    """The candidate is recorded on that turn, or its fault continues there (a loop)."""
-    return candidate.turn == turn or turn in candidate.covers
+    """The candidate is recorded on that turn, or its recorded fault continues there (a
+    loop). A weak signal that merely recurs there (an old document retrieved again) does
+    not explain what that turn said."""
+    return candidate.turn == turn or (turn in candidate.covers and candidate.severity == "strong")
 
 
 def _strength(

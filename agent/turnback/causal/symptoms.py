@@ -61,7 +61,8 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
                     turn=turn.index, kind="reply_concedes", strength=CONCEDED_STRENGTH,
                     detail=f"the reply concedes an earlier mistake (\"{conceded}\") after the user "
                            f"wrote: {turn.user}",
-                    disputed=_values_said_before(conceded, turns[: turn.index - 1])))
+                    disputed=_values_said_before(conceded, turns[: turn.index - 1]),
+                    about=APOLOGY_OPENING.sub("", conceded)))
             continue
         if not _settled(turns, turn):
             fired = ", ".join(sorted(heard.features, key=lambda f: -abs(heard.features[f]))[:3])

@@ -6,7 +6,11 @@ as confirmed; the user only finds out at turn 4. The app's code is in `demo/app/
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +130,48 @@ def install_demo(workdir: Path) -> tuple[str, str, Path]:
     app = workdir / "acme-travel"
     shutil.copytree(APP_DIR, app, ignore=shutil.ignore_patterns("__pycache__"))
     return tracking_uri, experiment_id, app
+
+
+KEPT_MARKER = "turnback-demo.json"
+
+
+def demo_home() -> Path:
+    """Where `turnback demo` keeps its store and app: $TURNBACK_HOME/demo (~/.turnback/demo)."""
+    home = os.environ.get("TURNBACK_HOME")
+    return (Path(home).expanduser() if home else Path.home() / ".turnback") / "demo"
+
+
+def _fingerprint() -> str:
+    """Changes when the demo session or its app changes, so a kept copy is rebuilt then."""
+    digest = hashlib.sha256(json.dumps(demo_turns(), sort_keys=True).encode())
+    for path in sorted(APP_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(APP_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def kept_demo(where: Path) -> tuple[str, str, Path, bool]:
+    """The demo kept in `where`, written there on first use and reused after (a new one
+    when the demo changed). Returns (tracking URI, experiment id, app path, reused)."""
+    marker = where / KEPT_MARKER
+    fingerprint = _fingerprint()
+    try:
+        kept = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    uri, app = f"sqlite:///{where / 'demo-mlflow.db'}", where / "acme-travel"
+    if kept.get("fingerprint") == fingerprint and (where / "demo-mlflow.db").is_file():
+        return uri, str(kept["experiment_id"]), app, True
+    # Built beside it and swapped in whole, so an interrupted run never leaves half a demo.
+    where.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=".demo-", dir=where.parent))
+    try:
+        _, experiment_id, _ = install_demo(fresh)
+        (fresh / KEPT_MARKER).write_text(
+            json.dumps({"fingerprint": fingerprint, "experiment_id": experiment_id}), encoding="utf-8")
+        if where.exists():
+            shutil.rmtree(where)
+        fresh.rename(where)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    return uri, experiment_id, app, False
