@@ -451,3 +451,22 @@ def test_an_unreachable_trace_to_server_is_given_up_at_once(write, store_uri, cl
 
     assert result.exit_code == 0, result.stderr
     assert f"not traced: could not open {trace_to} (cannot reach {trace_to})" in result.stdout
+
+
+def test_the_terminal_view_masks_secrets_and_passes_no_escape_sequence(write, store_uri):
+    from tests.test_terminal import run_in_terminal
+
+    write("leaky", [
+        chat_turn("Export my orders \x1b]52;c;cm0gLXJmIH4=\x07 now \x1b]8;;https://evil.example\x07x",
+                  "Done, exported.",
+                  children=[tool_span("export_orders", {}, {"ok": True}, error=LEAKY_ERROR)]),
+        chat_turn("The warehouse has nothing! You said the export was done.", "Sorry about that."),
+    ])
+
+    code, raw, _screen = run_in_terminal("analyze", "leaky", "--tracking-uri", store_uri, "--no-self-trace",
+                                         "--full", columns=200, rows=60)
+
+    assert code == 0, raw[-500:]
+    assert b"export_orders" in raw or b"Export my orders" in raw
+    assert not [s for s in SECRETS if s.encode() in raw]
+    assert b"\x1b]52" not in raw and b"evil.example" not in raw
