@@ -432,3 +432,20 @@ def test_an_old_document_retrieved_again_does_not_explain_a_claim_it_never_made(
     ])
 
     assert report.root_cause is not None and report.root_cause.turn == 2
+
+
+def test_a_complaint_that_names_nothing_earlier_is_blamed_on_the_recorded_fault_before_it(write, store_uri):
+    # The routing call timed out and a default ETA was returned as if computed; the complaint
+    # later shares no words with any reply, so the recorded fallback explains it, not a guess.
+    fallback = tool_span("estimate_delivery", {"postcode": "EH6 5JT"}, {"eta_minutes": 30})
+    fallback["events"] = [{"name": "exception", "attributes": {
+        "exception.type": "requests.exceptions.ReadTimeout", "exception.message": "Read timed out."}}]
+    report = analyze(write, store_uri, [
+        chat_turn("Crispy duck and two egg fried rice to EH6 5JT, please.",
+                  "Your basket comes to 38.40 GBP and delivery takes about 30 minutes.", children=[fallback]),
+        chat_turn("Yes, place it.", "Order GL-80312 is placed! It should be with you by about 19:45."),
+        chat_turn("It's twenty to nine and still nothing. The restaurant has been quoting an hour and a "
+                  "half all evening.", "I'm really sorry about the wait."),
+    ])
+
+    assert root_of(report) == (1, "silent_fallback")

@@ -25,6 +25,7 @@ from turnback.state import Candidate, Category, Symptom, Turn
 COMMON_SHARE = 0.3
 MIN_CONTENT_LINK = 0.35
 PREVIOUS_REPLY_LINK = 0.5
+UNANCHORED_LINK = 0.7
 SAME_TURN_LINK = 0.8
 VALUE_LINK = 1.0
 # Share of the smaller of (what is disputed, what a fault produced) they must have in common:
@@ -186,6 +187,9 @@ def link_symptoms(
         # A session judged failed as a whole is followed back from the values it ended on.
         followed = by_user or bool(symptom.disputed)
         origin = _origin(turns, index, symptom, scores, best, last) if followed else None
+        # Nothing the symptom says points at any earlier turn: the origin is only a guess (the
+        # reply before it), and an earlier recorded fault is the better explanation.
+        guessed = origin is not None and best == 0 and not symptom.disputed and not symptom.restated
         disputed = set().union(*(tokens(v) for v in symptom.disputed)) if symptom.disputed else set()
         linked_turns = {t for t, score in scores.items() if score >= MIN_CONTENT_LINK * best}
         linked_turns |= {symptom.turn, symptom.turn - 1} | ({origin.turn} if origin else set())
@@ -208,8 +212,16 @@ def link_symptoms(
             if recorded is not None:
                 found.append((recorded, 1.0, "recorded fault behind what the user disputes"))
                 origin = None
+            elif guessed and (recorded := _earliest_recorded_fault(known, last)) is not None:
+                found.append((recorded, UNANCHORED_LINK, f"the first recorded fault before turn "
+                              f"{symptom.turn}, whose complaint names nothing else"))
         if origin is not None:
-            found.append((origin, 1.0, "first said what the user disputes"))
+            if guessed:
+                found.append((origin, PREVIOUS_REPLY_LINK,
+                              f"turn {symptom.turn} reacts to this turn's reply"))
+                origin_turn = None
+            else:
+                found.append((origin, 1.0, "first said what the user disputes"))
             everything.append(origin)
             known.add(origin)
         for candidate, strength, why in found:
@@ -231,6 +243,13 @@ def _recorded_fault_touched(known: CandidateIndex, scores: dict[int, float], las
         if strong:
             return min(strong, key=lambda c: c.turn)
     return None
+
+
+def _earliest_recorded_fault(known: CandidateIndex, last: int) -> Candidate | None:
+    """The earliest strong candidate at or before `last` that misled (not an admitted failure)."""
+    recorded = [c for turn, found in known.by_turn.items() if turn <= last for c in found
+                if c.severity == "strong" and c.turn <= last and c.category != "tool_failure"]
+    return min(recorded, key=lambda c: c.turn, default=None)
 
 
 def _explains(candidate: Candidate, turn: int) -> bool:
