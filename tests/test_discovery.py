@@ -153,7 +153,7 @@ def test_reconstruction_keeps_tools_retrievals_llm_context_and_assessments(write
 
     store = SessionStore(store_uri)
     traces = store.load_session("1", "s")
-    assert store.calls == 1  # one paged search for the whole session, spans included
+    assert store.calls == 2  # paged searches: infos count the turns, then spans for all of them
     said_before: dict[str, int] = {}
     turns = [build_turn(i, t, locate_turn(t.data.spans), said_before) for i, t in enumerate(traces, 1)]
     second = turns[1]

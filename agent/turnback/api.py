@@ -91,6 +91,9 @@ def run_analysis(
         progress=progress or (lambda _line: None),
     )
     uri = default_self_trace_uri() if self_trace_uri == DEFAULT else self_trace_uri
+    if uri is not None and same_store(uri, store.tracking_uri):
+        # turnback never writes its own traces into the data it analyzes.
+        raise TurnbackError(f"--trace-to {uri} is the analyzed store; send turnback's own traces elsewhere")
     with self_tracing(uri, session_id) as trace:
         final = build_graph().invoke(
             {"session_id": session_id, "experiment_id": experiment_id, "notes": []}, context=context
@@ -172,6 +175,17 @@ def record_verdict(store: SessionStore, report: Report) -> None:
         store.override_feedback(trace_id, latest.assessment_id, feedback)
     else:
         store.write_feedback(trace_id, feedback)
+
+
+def same_store(a: str, b: str) -> bool:
+    """Two tracking URIs naming one store: the same SQLite file, or the same server."""
+    def key(uri: str) -> str:
+        if uri.startswith("sqlite:///"):
+            path = uri.removeprefix("sqlite:///").split("?", 1)[0]
+            return "sqlite:" + str(Path(path).expanduser().resolve())
+        return uri.rstrip("/").lower()
+
+    return key(a) == key(b)
 
 
 def _check_repo(repo: str | Path | None) -> Path | None:

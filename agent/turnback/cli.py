@@ -42,7 +42,22 @@ class InputError(click.ClickException):
     exit_code = EXIT_INPUT
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"turnback: error: {self.message}", err=True)
+        click.echo(f"turnback: error: {_safe_line(self.message)}", err=True)
+
+
+def _safe_line(text: str) -> str:
+    """An error or progress line: masked (a tracking URI may carry a password), one line,
+    no control characters (it may quote a session id or trace text)."""
+    from turnback.safety import mask, terminal_safe
+
+    return " ".join(terminal_safe(mask(text)).split())
+
+
+def _safe_output(text: str) -> str:
+    """A report or index as printed or written: masked, no terminal escape sequences."""
+    from turnback.safety import mask, terminal_safe
+
+    return terminal_safe(mask(text))
 
 
 @click.group()
@@ -69,7 +84,7 @@ def store_options(fn: F) -> F:
 
 
 def output_options(fn: F) -> F:
-    fn = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+    fn = click.option("--output", "-o", type=click.Path(),
                       help="Write the report (with --flagged: the index) to this file instead of stdout.")(fn)
     fn = click.option("--full", is_flag=True,
                       help="Terminal view: every turn of the timeline and every code finding.")(fn)
@@ -99,7 +114,7 @@ def output_options(fn: F) -> F:
 @click.option("--fail-on-fault", is_flag=True, help="Exit 1 when a root cause is found (for CI).")
 @click.option("--flagged", is_flag=True,
               help="Analyze every flagged session (errors or failing assessments) instead of one.")
-@click.option("--output-dir", type=click.Path(file_okay=False), default="turnback-reports", show_default=True,
+@click.option("--output-dir", type=click.Path(), default="turnback-reports", show_default=True,
               help="With --flagged: where the per-session reports and index go.")
 @click.option("--write-back", is_flag=True,
               help="Record the verdict as a session-level assessment on the session's first trace.")
@@ -123,6 +138,9 @@ def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str
         raise InputError("give --experiment-id or --experiment-name, not both")
     if bool(session_id) == flagged:
         raise InputError("give a SESSION_ID or --flagged (one of them)")
+    # Checked before anything runs (or --write-back writes), in one line each.
+    if flagged and Path(output_dir).expanduser().exists() and not Path(output_dir).expanduser().is_dir():
+        raise InputError(f"--output-dir {output_dir}: is a file; give a folder")
     options = dict(
         tracking_uri=tracking_uri, experiment_id=experiment_id, experiment_name=experiment_name,
         repo=Path(repo) if repo else _repo_from_cwd(),
@@ -235,8 +253,18 @@ def _run_flagged(
 
     --format picks the reports' format and the index printed (index.md or index.json);
     --output writes that index to a file instead of stdout.
+
+    Each session fails alone: its index row says why and the batch goes on. The exit code
+    is then that of the worst failure (3 internal over 2 input), else 1/0 as usual.
     """
-    from turnback.render import index_to_json, index_to_markdown, report_file_name, to_json, to_markdown
+    from turnback.render import (
+        FailedSession,
+        index_to_json,
+        index_to_markdown,
+        report_file_name,
+        to_json,
+        to_markdown,
+    )
     from turnback.terminal import progress_display
 
     progress = _progress_printer(quiet)
@@ -246,9 +274,12 @@ def _run_flagged(
                                              options["experiment_name"]) if s.flagged]
     except TurnbackError as exc:
         raise InputError(str(exc)) from exc
-    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--output-dir {output_dir}: cannot create it: {exc.strerror or exc}") from exc
     progress(f"{len(flagged)} flagged session(s); reports go to {output_dir}")
-    reports = []
+    results: list[Report | FailedSession] = []
     with progress_display(quiet) as step:  # a bar on a terminal, plain lines otherwise
         for number, summary in enumerate(flagged, 1):
             step(f"[{number}/{len(flagged)}] analyzing session {summary.session_id}")
@@ -256,17 +287,40 @@ def _run_flagged(
                 report = _analyze(summary.session_id, progress=lambda _line: None,
                                   **{**options, "experiment_id": summary.experiment_id,
                                      "experiment_name": None})
-            except TurnbackError as exc:
-                raise InputError(str(exc)) from exc
-            text = to_json(report) if fmt == "json" else to_markdown(report)
-            (output_dir / report_file_name(report, fmt)).write_text(text, encoding="utf-8")
-            reports.append(report)
-    index_md, index_json = index_to_markdown(reports, fmt), index_to_json(reports, fmt)
+                text = to_json(report) if fmt == "json" else to_markdown(report)
+                (output_dir / report_file_name(report, fmt)).write_text(_safe_output(text), encoding="utf-8")
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # one session's failure must not abort the batch
+                failed = _failure(summary.session_id, summary.experiment_id, exc)
+                progress(f"session {summary.session_id}: analysis failed: {failed.error}")
+                results.append(failed)
+                continue
+            results.append(report)
+    index_md = _safe_output(index_to_markdown(results, fmt))
+    index_json = _safe_output(index_to_json(results, fmt))
     (output_dir / "index.md").write_text(index_md, encoding="utf-8")
     (output_dir / "index.json").write_text(index_json, encoding="utf-8")
     _emit(index_json if fmt == "json" else index_md, output, progress, what="index")
-    if fail_on_fault and any(r.root_cause for r in reports):
+    failures = [r.exit_code for r in results if isinstance(r, FailedSession)]
+    if failures:
+        sys.exit(max(failures))
+    if fail_on_fault and any(r.root_cause for r in results if not isinstance(r, FailedSession)):
         sys.exit(EXIT_FAULT)
+
+
+def _failure(session_id: str, experiment_id: str, exc: Exception) -> Any:
+    """The one line a failed session's index row shows, and the exit code it stands for."""
+    from turnback.render import FailedSession
+
+    if isinstance(exc, TurnbackError):
+        return FailedSession(session_id, experiment_id, _safe_line(str(exc)), EXIT_INPUT)
+    return FailedSession(session_id, experiment_id, _safe_line(_internal_line(exc)), EXIT_INTERNAL)
+
+
+def _internal_line(exc: BaseException) -> str:
+    first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return f"internal error: {type(exc).__name__}: {first_line}"
 
 
 def _run(
@@ -294,21 +348,22 @@ def _run(
     except Exception as exc:
         if os.environ.get("TURNBACK_DEBUG"):
             raise
-        first_line = str(exc).splitlines()[0][:300] if str(exc) else ""
         click.echo(
-            f"turnback: internal error: {type(exc).__name__}: {first_line}"
-            " (set TURNBACK_DEBUG=1 for a traceback)", err=True,
+            f"turnback: {_safe_line(_internal_line(exc))} (set TURNBACK_DEBUG=1 for a traceback)", err=True,
         )
         sys.exit(EXIT_INTERNAL)
     progress = _progress_printer(quiet)
     if fmt == "terminal":
         from rich.console import Console
 
+        from turnback.safety import terminal_report
         from turnback.terminal import render_terminal
 
-        render_terminal(report, Console(), full=full)
+        # Masked and stripped of escape sequences like every other output.
+        render_terminal(terminal_report(report), Console(), full=full)
     else:
-        _emit(to_json(report) if fmt == "json" else to_markdown(report), output, progress, what="report")
+        _emit(_safe_output(to_json(report) if fmt == "json" else to_markdown(report)), output, progress,
+              what="report")
     if report.self_trace and output:
         # The report's last line says it too: repeated here only when the report went to a file.
         progress(f"own trace: {report.self_trace}")
@@ -320,6 +375,8 @@ def _check_output_folder(output: str | None) -> None:
     # Checked before the analysis runs, so a long run does not end in a write error.
     if output and not Path(output).expanduser().parent.is_dir():
         raise InputError(f"--output {output}: its folder does not exist")
+    if output and Path(output).expanduser().is_dir():
+        raise InputError(f"--output {output}: is a folder; give a file name")
 
 
 def _emit(text: str, output: str | None, progress: Progress, *, what: str) -> None:
@@ -339,7 +396,7 @@ def _progress_printer(quiet: bool) -> Progress:
 
     def progress(line: str) -> None:
         if not quiet:
-            click.echo(f"turnback: {line}", err=True)
+            click.echo(f"turnback: {_safe_line(line)}", err=True)
 
     return progress
 

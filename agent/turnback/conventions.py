@@ -43,7 +43,7 @@ def maybe_json(value: Any) -> Any:
         if stripped[:1] in ("{", "[", '"'):
             try:
                 return json.loads(stripped)
-            except ValueError:
+            except (ValueError, RecursionError):  # hostile nesting ("[[[[..."): it stays text
                 return value
     return value
 

@@ -17,6 +17,7 @@ from turnback.nodes.judge_turns import judge_turns
 from turnback.nodes.reconstruct_conversation import reconstruct_conversation
 from turnback.nodes.report import report
 from turnback.nodes.trace_backward import trace_backward
+from turnback.safety import mask_data
 from turnback.state import AnalysisState
 
 Node = Callable[[AnalysisState, Runtime[AnalysisContext]], dict[str, Any]]
@@ -50,8 +51,10 @@ def traced(name: str, node: Node) -> Node:
         with self_tracing.span(name, "CHAIN") as span:
             update = node(state, runtime)
             if span is not None:
-                span.set_inputs({"session_id": state.get("session_id"), "keys": sorted(state)})
-                span.set_outputs({key: summarize(value) for key, value in update.items()})
+                # Masked: node outputs carry trace text (the root cause quotes it), and the
+                # self-trace store must not keep secrets the analyzed traces recorded.
+                span.set_inputs(mask_data({"session_id": state.get("session_id"), "keys": sorted(state)}))
+                span.set_outputs(mask_data({key: summarize(value) for key, value in update.items()}))
         return update
 
     run.__name__ = name

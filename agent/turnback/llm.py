@@ -20,6 +20,8 @@ from tenacity import (
     wait_exponential,
 )
 
+from turnback.safety import mask, mask_data
+
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -104,12 +106,14 @@ class OpenAIChatModel:
         from turnback import self_tracing
 
         self.usage.charge()
+        # Masked before anything leaves the process: the endpoint and the span see the same.
+        messages = mask_data(messages)
         with self_tracing.span("llm_call", "CHAT_MODEL") as span:
             if span is not None:
                 span.set_inputs({"model": self.model, "messages": messages})
             reply = self._complete_with_retries(messages)
             if span is not None:
-                span.set_outputs(reply)
+                span.set_outputs(mask(reply))
         return reply
 
     def _note_retry(self, state: object) -> None:
@@ -134,6 +138,7 @@ class OpenAIChatModel:
 
 def ask_structured(llm: ChatModel, messages: list[dict[str, str]], schema: type[T]) -> T:
     """Call the model and validate its JSON reply; on bad output, correct it once."""
+    messages = mask_data(messages)  # whatever the ChatModel, no secret reaches it
     reply = llm.complete(messages)
     try:
         return parse_json_reply(reply, schema)
@@ -165,7 +170,27 @@ def parse_json_reply(reply: str, schema: type[T]) -> T:
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end <= start:
         raise ValueError("no JSON object in the reply")
-    return schema.model_validate(json.loads(text[start : end + 1]))
+    try:
+        data = clip_strings(json.loads(text[start : end + 1]))
+    except RecursionError as exc:  # hostile nesting: invalid output, not a crash
+        raise ValueError("the reply's JSON is nested too deeply") from exc
+    return schema.model_validate(data)
+
+
+MODEL_TEXT_CHARS = 2000
+"""The most kept of any one string a model writes (a reasoning, a recommendation)."""
+
+
+def clip_strings(value: object, limit: int = MODEL_TEXT_CHARS) -> object:
+    """Every string in a model's JSON reply cut to `limit`: a 5 MB reasoning is not copied
+    into the report. (json.loads has already bounded the nesting.)"""
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[: limit - 1] + "…"
+    if isinstance(value, dict):
+        return {k: clip_strings(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clip_strings(v, limit) for v in value]
+    return value
 
 
 def _short(exc: BaseException) -> str:

@@ -9,9 +9,12 @@ drift apart silently.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from turnback.safety import mask
 
 PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 SECTION = re.compile(r"<(system|user)>\n?(.*?)\n?</\1>", re.DOTALL)
@@ -41,7 +44,8 @@ class Prompt:
             raise ValueError(f"prompt {self.name}: missing {sorted(missing)}, undeclared {sorted(extra)}")
 
         def fill(template: str) -> str:
-            return PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+            # Values carry trace text: masked here, so no prompt sends a secret.
+            return PLACEHOLDER.sub(lambda m: mask(values[m.group(1)]), template)
 
         return [
             {"role": "system", "content": fill(self.system)},
@@ -73,7 +77,11 @@ def load_prompt(name: str) -> Prompt:
 def fence(label: str, text: str) -> str:
     """Wrap untrusted trace content so the model reads it as data, never as instructions.
 
-    Any closing tag inside the data is neutralised so the data cannot end the fence.
+    Any tag of the fence's name inside the data, opening or closing, with attributes,
+    slashes or spaces (`</trace_data x>`, `</trace_data/>`), is neutralised so the data
+    cannot end the fence; look-alike characters (fullwidth `＜`, small `﹤`...) are folded
+    first (NFKC) so they cannot pass as a tag the check missed.
     """
-    safe = re.sub(rf"</\s*{label}\s*>", f"</ {label}_>", text, flags=re.IGNORECASE)
+    folded = unicodedata.normalize("NFKC", text)
+    safe = re.sub(rf"<\s*(/?)\s*{label}\b[^>]*>", rf"<\1 {label}_>", folded, flags=re.IGNORECASE)
     return f"<{label}>\n{safe}\n</{label}>"

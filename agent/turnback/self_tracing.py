@@ -147,6 +147,14 @@ def _prepare_store(uri: str) -> str:
 
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if uri.startswith(("http://", "https://")):
+        import requests
+
+        # Seconds, not the minute of MLflow's HTTP retries, when the server is not there.
+        try:
+            requests.get(uri.rstrip("/") + "/health", timeout=5)
+        except requests.RequestException as exc:
+            raise ConnectionError(f"cannot reach {uri}") from exc
     client = MlflowClient(absolute_sqlite(uri))
     experiment = client.get_experiment_by_name(SELF_EXPERIMENT)
     if experiment:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,6 +60,7 @@ class SessionStore:
         except Exception as exc:  # MLflow raises several types for a bad URI
             raise TurnbackError(f"cannot open tracking URI {tracking_uri!r}: {_first_line(exc)}") from exc
         self.calls = 0
+        self.unreadable: dict[str, str] = {}
 
     @property
     def is_server(self) -> bool:
@@ -82,12 +84,14 @@ class SessionStore:
                     raise TurnbackError(f"{path} is not an MLflow store (no MLflow tables in it)")
         elif parsed.scheme in ("http", "https"):
             self._probe_server()
+        elif self.tracking_uri == "databricks" or parsed.scheme == "databricks":
+            pass  # a Databricks workspace (credentials from the environment), not a file store
         elif parsed.scheme in ("", "file"):
             raise TurnbackError(
                 f"tracking URI {self.tracking_uri!r} is a file store, which holds no traces; "
                 "use sqlite:///path/to/mlflow.db or an http(s):// server"
             )
-        elif parsed.scheme not in ("postgresql", "mysql", "mssql", "databricks"):
+        elif parsed.scheme not in ("postgresql", "mysql", "mssql"):
             raise TurnbackError(f"unsupported tracking URI {self.tracking_uri!r}")
 
     def _probe_server(self) -> None:
@@ -168,10 +172,8 @@ class SessionStore:
         self, locations: list[str], session_id: str, *, max_results: int, include_spans: bool
     ) -> Iterator[Any]:
         """Page through the traces of one session, oldest first."""
-        escaped = session_id.replace("'", "\\'")
         yield from self.search_traces(
-            locations, f"metadata.`{SESSION_KEY}` = '{escaped}'",
-            max_results=max_results, include_spans=include_spans,
+            locations, session_filter(session_id), max_results=max_results, include_spans=include_spans,
         )
 
     def search_traces(
@@ -198,20 +200,47 @@ class SessionStore:
                 return
 
     def load_session(self, experiment_id: str, session_id: str) -> list[Any]:
-        """Every trace of the session with its spans, in paged searches."""
-        traces = [
+        """Every trace of the session with its spans, oldest first, none dropped.
+
+        MLflow's span search silently leaves out traces whose spans it cannot load (none
+        exported, JSON too deep to decode). So the session's traces are counted from an
+        info-only search first; one missing from the span search is fetched on its own,
+        and when that fails too it stays in its place with no spans, its id in
+        `self.unreadable` with the reason. Turns are never renumbered.
+        """
+        infos = [
             t
-            for t in self._search(
-                [experiment_id], session_id, max_results=self.page_size, include_spans=True
-            )
+            for t in self._search([experiment_id], session_id, max_results=self.page_size,
+                                  include_spans=False)
             # The filter is an exact match already; keep the check so a store that
             # matched loosely can never pull another session in.
             if t.info.trace_metadata.get(SESSION_KEY) == session_id
         ]
-        if not traces:
+        if not infos:
             raise TurnbackError(f"session {session_id!r} not found in experiment {experiment_id}")
+        loaded = {
+            t.info.trace_id: t
+            for t in self._search([experiment_id], session_id, max_results=self.page_size,
+                                  include_spans=True)
+        }
+        self.unreadable = {}
+        traces = [loaded.get(t.info.trace_id) or self._fetch_alone(t) for t in infos]
         traces.sort(key=lambda t: (t.info.request_time, t.info.trace_id))
         return traces
+
+    def _fetch_alone(self, info_only: Any) -> Any:
+        """A trace the span search left out: fetched by id, else kept without spans."""
+        trace_id = info_only.info.trace_id
+        self.calls += 1
+        try:
+            trace = self._client.get_trace(trace_id)
+        except Exception as exc:  # MLflow raises several types for an unloadable trace
+            self.unreadable[trace_id] = _first_line(exc)[:200]
+            return info_only
+        if trace is None or not trace.data.spans:
+            self.unreadable[trace_id] = "the store holds no spans for it"
+            return info_only
+        return trace
 
     def write_feedback(self, trace_id: str, feedback: Any) -> None:
         """Log an assessment on a trace of the analyzed store (only for --write-back)."""
@@ -289,6 +318,21 @@ def absolute_sqlite(uri: str) -> str:
     if not path or path == ":memory:" or Path(path).is_absolute():
         return uri
     return f"sqlite:///{Path(path).resolve()}"
+
+
+def session_filter(session_id: str) -> str:
+    """An MLflow filter matching the session id, for any id.
+
+    MLflow's filter strings have no escape inside quotes: an id with a single quote is
+    written in double quotes, and one with both kinds is matched with LIKE on its
+    longest quote-free piece (callers keep only exact matches).
+    """
+    if "'" not in session_id:
+        return f"metadata.`{SESSION_KEY}` = '{session_id}'"
+    if '"' not in session_id:
+        return f'metadata.`{SESSION_KEY}` = "{session_id}"'
+    piece = max(re.split(r"['\"]", session_id), key=len)
+    return f"metadata.`{SESSION_KEY}` LIKE '%{piece}%'"
 
 
 def _is_mlflow_sqlite(path: Path) -> bool:

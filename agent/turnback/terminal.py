@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from turnback.render import _mode_detail, _why
+from turnback.safety import mask
 
 if TYPE_CHECKING:
     from turnback.state import CodeFinding, Recommendation, Report, ReportTurn
@@ -239,11 +240,14 @@ def progress_display(quiet: bool) -> Iterator[Callable[[str], None]]:
         # "judging turn 3/40", "[3/10] analyzing session ...": a bar; other steps: a pulse.
         count = COUNT.search(line)
         done, total = (int(count.group(1)) - 1, int(count.group(2))) if count else (0, None)
-        bar.update(task, description=plain(line, 70), completed=done, total=total)
+        bar.update(task, description=plain(mask(line), 70), completed=done, total=total)
 
     with bar:
         yield update
 
 
 def _plain_line(line: str) -> None:
-    print(f"turnback: {line}", file=sys.stderr, flush=True)
+    from turnback.safety import terminal_safe
+
+    # Masked and stripped like every line turnback prints (a step may quote a session id).
+    print(f"turnback: {' '.join(terminal_safe(mask(line)).split())}", file=sys.stderr, flush=True)

@@ -24,11 +24,36 @@ def discover_schema(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> 
     if (ctx.input_key or ctx.output_key) and not any(locations):
         named = " / ".join(k for k in (ctx.input_key, ctx.output_key) if k)
         raise TurnbackError(f"no span in session {state['session_id']} has the attribute key {named}")
+    notes = [*state.get("notes", []), *read_warnings(traces, getattr(ctx.store, "unreadable", {}))]
+    for note in notes:
+        ctx.progress(f"warning: {note}")
     return {
         "raw_traces": traces,
         "io_locations": locations,
         "schema": summarize(locations, overridden=bool(ctx.input_key or ctx.output_key)),
+        "notes": notes,
     }
+
+
+def read_warnings(traces: list[Any], unreadable: dict[str, str]) -> list[str]:
+    """What the reader should know about how the turns were read and ordered."""
+    notes = [
+        f"turn {index} (trace {t.info.trace_id}) could not be read from the store "
+        f"({unreadable[t.info.trace_id]}); it is shown in its place without content"
+        for index, t in enumerate(traces, 1)
+        if t.info.trace_id in unreadable
+    ]
+    by_time: dict[int, list[int]] = {}
+    for index, t in enumerate(traces, 1):
+        by_time.setdefault(t.info.request_time, []).append(index)
+    tied = [turns for turns in by_time.values() if len(turns) > 1]
+    if tied:
+        listed = ", ".join(" and ".join(str(i) for i in turns) for turns in tied)
+        notes.append(
+            f"turns {listed} started in the same millisecond; they are ordered by trace id, "
+            "which may not be the order they happened in"
+        )
+    return notes
 
 
 def locate_turn(

