@@ -70,6 +70,9 @@ TRIPLE_QUOTES = ('"""', "'''")
 # Code that orders or picks among retrieved documents: which version wins is decided here.
 DOCUMENT_ORDER = re.compile(r"\b(sorted|max|min)\(.*\bkey\s*=|\.sort\(|\border_by\(|\bORDER BY\b")
 DECORATOR = re.compile(r"^\s*@")
+MODULE_CONSTANT = re.compile(r"\b([A-Z][A-Z0-9_]{2,})\b")
+MODULE_ASSIGNMENT = re.compile(r"^([A-Z][A-Z0-9_]{2,})\s*(?::[^=]+)?=")
+PATTERN_APPLIED = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\.(search|match|fullmatch|findall|finditer|sub)\(")
 # A call handed a dict literal: `billing.start({"issue": summary}, session)`.
 CALL_WITH_DICT = re.compile(r"\b(\w+)\(\s*\{([^{}]*)\}")
 QUOTED_KEY = re.compile(r"[\"'](\w+)[\"']\s*:")
@@ -168,11 +171,13 @@ def targets_for(turn: Turn, candidate: Candidate | None = None) -> Targets:
         for probe in _source_probes(d)
     }
     prompts = " ".join(_flat(call.system_prompt) for call in turn.llm_calls if call.system_prompt)
+    origins = _value_origins(turn, candidate)
+    culprit = _span_name(turn, candidate.span_id) if candidate and candidate.span_id else None
     return Targets(
         prompt_text=prompts,
         document_keys={k for r in turn.retrievals for doc in r.documents for k in doc.metadata
                        if _identifier(k)},
-        value_origins=_value_origins(turn, candidate),
+        value_origins=origins,
         failing_spans={n for n in failing if _identifier(n)},
         span_names=names,
         error_messages={
@@ -181,7 +186,8 @@ def targets_for(turn: Turn, candidate: Candidate | None = None) -> Targets:
         prompt_probes=list(dict.fromkeys(probes)),
         data_sources=sources,
         hints=[h for h in (candidate.code_hints if candidate else []) if len(h) >= 3],
-        culprit=_span_name(turn, candidate.span_id) if candidate and candidate.span_id else None,
+        # A misparse found by its disputed value names no span: the parser that produced it is.
+        culprit=culprit or next(iter(origins), None),
     )
 
 
@@ -217,9 +223,12 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                 continue
             failing = name in targets.failing_spans
             why = f"span '{name}' of turn {root.turn}" + (" failed" if failing else "")
+            if name == targets.culprit:
+                why += ", where the fault was found"
             # A decorator names the span; the function it decorates is the finding.
             found_at = _decorated_def(lines, i) if DECORATOR.match(line) else i
-            add(found_at, "span_function", why, bonus=FAILING_SPAN_BONUS if failing else 0)
+            bonus = (FAILING_SPAN_BONUS if failing else 0) + (CULPRIT_BONUS if name == targets.culprit else 0)
+            add(found_at, "span_function", why, bonus=bonus)
             for j, except_line, returned in swallowed_errors(lines, i):
                 add(
                     j, "swallowed_error",
@@ -242,11 +251,23 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                     f"span '{targets.culprit}' of turn {root.turn}: the error is caught here and not raised")
     for step, keys in targets.value_origins.items():
         body = _function_body(lines, step) if code and step in text else range(0)
+        rules: set[str] = set()
         for i in body:
             key = next((k for k in keys if _writes_key(lines[i - 1], k)), None)
             if key:
                 add(i, "value_origin",
                     f"computes '{key}', the value step '{step}' got wrong at turn {root.turn}")
+                rules.update(MODULE_CONSTANT.findall(lines[i - 1]))
+            elif PATTERN_APPLIED.search(lines[i - 1]):
+                # Where the parser applies its patterns: how the input is read.
+                add(i, "value_origin", f"applies a pattern inside '{step}', which misread turn {root.turn}",
+                    bonus=-10)
+        # The rule a computing line applies (a pattern or table defined at module level).
+        for i, line in enumerate(lines, 1):
+            defined = MODULE_ASSIGNMENT.match(line)
+            if defined and defined.group(1) in rules:
+                add(i, "value_origin", f"defines {defined.group(1)}, the rule '{step}' read turn "
+                    f"{root.turn}'s input with")
     for i, line in _prompt_lines(lines, targets):
         licenses = root.category in CONTENT_CATEGORIES and ANSWER_ANYWAY.search(line)
         recorded = "system prompt text sent" if targets.prompt_text else "a system prompt (none was recorded)"
@@ -393,12 +414,39 @@ def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[st
     for step in steps:
         if not isinstance(step.result, dict) or not _identifier(step.name):
             continue
-        source = _flat(str(step.arguments or "")).lower()
-        keys = [str(k) for k, v in step.result.items() if _contradicted(source, str(k), v)]
-        keys = keys or [str(k) for k in step.result if len(str(k)) >= 3 and _stem(str(k)) in disputed]
+        source = _with_digits(_flat(str(step.arguments or "")).lower())
+        leaves = dict(_leaves(step.result))
+        keys = [k for k, v in leaves.items() if _contradicted(source, k, v)]
+        keys = keys or [k for k in leaves if len(k) >= 3 and _stem(k) in disputed]
         if keys:
             origins[step.name] = keys
     return origins
+
+
+NUMBER_WORDS = {
+    word: str(n) for n, words in enumerate([
+        ("zero", "no", "ground"), ("one", "a single", "first"), ("two", "second", "couple of"),
+        ("three", "third"), ("four", "fourth"), ("five", "fifth"), ("six", "sixth"),
+        ("seven", "seventh"), ("eight", "eighth"), ("nine", "ninth"), ("ten", "tenth"),
+    ]) for word in words
+}
+NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+
+
+def _with_digits(text: str) -> str:
+    """Number words as digits ("the fourth floor" -> "the 4 floor"), so a parser's number
+    can be checked against what the person wrote."""
+    return NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(1)], text)
+
+
+def _leaves(value: Any, depth: int = 0) -> list[tuple[str, Any]]:
+    """The (key, value) leaves of a parser's nested result."""
+    if not isinstance(value, dict) or depth > 3:
+        return []
+    found: list[tuple[str, Any]] = []
+    for key, inner in value.items():
+        found.extend(_leaves(inner, depth + 1) if isinstance(inner, dict) else [(str(key), inner)])
+    return found
 
 
 def _contradicted(source: str, key: str, value: Any) -> bool:
