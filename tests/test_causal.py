@@ -468,3 +468,16 @@ def test_a_check_the_app_recorded_as_failing_inside_a_turn_is_read_like_an_asses
     write("s-2", [chat_turn("How long do I have for a refund?", "You have 30 days.", children=[check(True)])])
     healthy = analyze_session("s-2", tracking_uri=store_uri, self_trace_uri=None)
     assert healthy.root_cause is None
+
+
+def test_a_concession_that_names_nothing_leaves_the_users_words_to_say_what_was_wrong(write, store_uri):
+    hours = [{"id": "branch-hours", "content": "Saturday 9:00-13:00. Sunday closed.",
+              "metadata": {"doc_uri": "kb/branch-hours"}}]
+    report = analyze(write, store_uri, [
+        chat_turn("When does the Elm Street branch close on Saturday?", "It closes at 17:00 on Saturday.",
+                  children=[retriever_span("search_kb", "branch hours", hours)]),
+        chat_turn("Can I get a document notarised there?", "Yes, notary services are available on weekdays."),
+        chat_turn("It closes at 13:00 on Saturdays, not 17:00!", "I'm sorry for the confusion."),
+    ])
+
+    assert report.root_cause is not None and report.root_cause.turn == 1

@@ -26,6 +26,7 @@ COMMON_SHARE = 0.3
 MIN_CONTENT_LINK = 0.35
 PREVIOUS_REPLY_LINK = 0.5
 UNANCHORED_LINK = 0.7
+MIN_ABOUT_WORDS = 3
 SAME_TURN_LINK = 0.8
 VALUE_LINK = 1.0
 # Share of the smaller of (what is disputed, what a fault produced) they must have in common:
@@ -179,8 +180,12 @@ def link_symptoms(
         by_user = symptom.kind != "failing_assessment"
         # A complaint is about what came before it; an assessment also covers its own turn.
         last = symptom.turn - 1 if by_user else symptom.turn
-        # A reply's concession names what went wrong more exactly than the user's report of it.
-        query = tokens(symptom.about or (complaint.user if by_user else symptom.detail))
+        # A reply's concession that names what went wrong ("I shouldn't have said parking is
+        # included") is more exact than the user's report of it; one that names nothing ("sorry
+        # for the confusion") leaves the user's words to say it.
+        about = tokens(symptom.about)
+        query = about if len(about) >= MIN_ABOUT_WORDS else (
+            tokens(complaint.user if by_user else symptom.detail) | about)
         echo = not REFERS_BACK.search(complaint.user or "") if by_user else True
         scores = index.scores(query, last + 1, echo=echo)
         best = max(scores.values(), default=0.0)
