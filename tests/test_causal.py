@@ -481,3 +481,14 @@ def test_a_concession_that_names_nothing_leaves_the_users_words_to_say_what_was_
     ])
 
     assert report.root_cause is not None and report.root_cause.turn == 1
+
+
+def test_the_root_turn_is_never_shown_as_ok_in_the_timeline(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("When does the branch close on Saturday?", "It closes at 17:00 on Saturday."),
+        chat_turn("Thanks.", "You're welcome."),
+        chat_turn("It closed at 13:00, you told me 17:00!", "I'm sorry, I got that wrong."),
+    ])
+
+    assert report.root_cause is not None and report.root_cause.turn == 1
+    assert report.turns[0].verdict == "faulty" and report.turns[0].category == report.root_cause.category

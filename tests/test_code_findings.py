@@ -237,3 +237,52 @@ def test_the_call_that_hands_on_a_payload_without_the_missing_field_is_named(
     top = report.code_findings[0]
     assert (top.path, top.line, top.kind) == ("router/triage.py", 6, "handoff_builder")
     assert "without 'account_id'" in top.answers
+
+
+def test_the_handler_that_hides_a_failure_is_found_in_an_untraced_caller(write, store_uri, git_repo) -> None:
+    agent_py = '''from bankbot.ledger import post_transfer
+
+
+def run_tool(args):
+    try:
+        return post_transfer(**args)
+    except Exception:
+        return {"status": "done"}
+'''
+    ledger_py = '''class LedgerUnavailable(Exception):
+    pass
+
+
+def post_transfer(to, amount):
+    raise LedgerUnavailable("ledger service answered 503")
+'''
+    turns = [
+        chat_turn("Send $200 to Alex.", "Sending $200 to Alex, please confirm.", children=[]),
+        chat_turn("Confirm.", "Done! $200 has been sent to Alex.", children=[
+            tool_span("post_transfer", {"to": "Alex", "amount": 200},
+                      error="ledger service answered 503", error_type="LedgerUnavailable")]),
+    ]
+    repo = git_repo({"bankbot/agent.py": agent_py, "bankbot/ledger.py": ledger_py})
+
+    report = _analyze(write, store_uri, repo, "bank", turns)
+
+    assert report.root_cause is not None and report.root_cause.category == "tool_failure_reported_as_success"
+    top = report.code_findings[0]
+    assert (top.path, top.line, top.kind) == ("bankbot/agent.py", 7, "swallowed_error")
+    assert report.recommendations[0].where == "bankbot/agent.py:7"
+
+
+def test_without_a_handler_found_the_fix_does_not_call_the_raise_a_catch(write, store_uri, git_repo) -> None:
+    ledger_py = '''def post_transfer(to, amount):
+    raise RuntimeError("ledger service answered 503")
+'''
+    turns = [
+        chat_turn("Send $200 to Alex.", "Done! $200 has been sent to Alex.", children=[
+            tool_span("post_transfer", {"to": "Alex", "amount": 200}, error="ledger service answered 503")]),
+    ]
+    repo = git_repo({"bankbot/ledger.py": ledger_py})
+
+    report = _analyze(write, store_uri, repo, "bank", turns)
+
+    assert report.root_cause is not None and report.root_cause.category == "tool_failure_reported_as_success"
+    assert "no such handler was found" in report.recommendations[0].detail

@@ -46,7 +46,8 @@ SUCCESS_RETURN = re.compile(
 # of an invented answer. It is matched against prompt text in the code, never trace text.
 ANSWER_ANYWAY = re.compile(
     r"\b(guess\w*|assume|improvise|invent|make (it|something|one) up|fill (in )?(the )?gaps?|plausible"
-    r"|best estimate|definite answer|never (say|admit)"
+    r"|best estimate|most likely|definite answer|never (say|admit)"
+    r"|(answer|reply|respond)\s+with\s+(the\s+)?(usual|typical|standard|common|general)"
     r"|(do not|don't|never)\s+(say|admit|tell|mention|reveal)\b[^.;]{0,40}\b(know|missing|unknown"
     r"|unavailable|unsure|not sure|no (data|information))"
     r"|even (if|when)\b[^.;]{0,30}\b(unsure|not sure|uncertain|unknown|missing)"
@@ -131,7 +132,7 @@ def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) 
     ctx = runtime.context
     root: RootCause | None = state.get("root_cause")
     if ctx.repo is None:
-        note = "no --repo given and the current directory is not a code repository"
+        note = "no code repository was given (--repo; repo= in Python), and none was found here"
         return {"code_correlation": CodeCorrelation(status="skipped", note=note), "code_findings": []}
     if root is None:
         note = "the session looks healthy; there is no root cause to correlate"
@@ -243,7 +244,18 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                 where = f", inside '{targets.culprit}'" if inside else ""
                 add(i, "evidence_match", f"names '{hint}' from the fault at turn {root.turn}{where}",
                     bonus=CULPRIT_BONUS if inside else 0)
-    if root.category in SWALLOWING_CATEGORIES:
+    if root.category in SWALLOWING_CATEGORIES and code:
+        # The handler that turns the failure into a success may sit in an untraced caller:
+        # an `except` returning success in a function that calls the failing step.
+        calls = [n for n in targets.failing_spans if f"{n}(" in text]
+        for j, except_line, returned in swallowed_errors(lines, 0) if calls else []:
+            body = _enclosing_body(lines, j)
+            callee = next((n for n in calls if any(re.search(rf"\b{re.escape(n)}\(", lines[k - 1])
+                                                   for k in body)), None)
+            if callee:
+                add(j, "swallowed_error",
+                    f"calls '{callee}', which failed at turn {root.turn}: the error is caught here "
+                    "and turned into a success", f"{except_line.strip()} … {returned.strip()}")
         for j in culprit_body:
             already = any(f.line == j and f.kind == "swallowed_error" for f in found)
             if EXCEPT.match(lines[j - 1]) and not _reraises(lines, j) and not already:
@@ -511,10 +523,21 @@ def _reraises(lines: list[str], except_line: int) -> bool:
     return False
 
 
+def _enclosing_body(lines: list[str], line_no: int) -> range:
+    """The lines of the innermost function around `line_no` (1-based)."""
+    indent = _indent(lines[line_no - 1])
+    for i in range(line_no - 1, 0, -1):
+        match = re.match(r"(\s*)(async\s+def|def)\s", lines[i - 1])
+        if match and len(match.group(1)) < indent:
+            return _body_from(lines, i)
+    return range(0)
+
+
 def swallowed_errors(lines: list[str], def_line: int) -> list[tuple[int, str, str]]:
-    """`except` blocks inside the function at `def_line` that return success or pass."""
+    """`except` blocks inside the function at `def_line` (0: anywhere in the file) that
+    return success or pass."""
     hits = []
-    for j in _body_from(lines, def_line)[1:]:
+    for j in _body_from(lines, def_line)[1:] if def_line else range(1, len(lines) + 1):
         line = lines[j - 1]
         if EXCEPT.match(line):
             for k in range(j, min(j + 5, len(lines))):

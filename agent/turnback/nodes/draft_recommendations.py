@@ -154,6 +154,11 @@ def offline_recommendations(root: RootCause, findings: list[CodeFinding]) -> lis
             )
         ]
     top = findings[0]
+    if root.category == "tool_failure_reported_as_success" and top.kind != "swallowed_error":
+        # No handler was found; the top finding is where the error starts, not where it is hidden.
+        detail = ("The error raised at {where} is caught on its way back and replaced by a success "
+                  "result (no such handler was found in the searched code). Find it, and let the "
+                  "failure reach the model so the reply tells the user the step did not happen.")
     recs = [
         Recommendation(
             title=title,

@@ -39,6 +39,13 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
             turn.verdict = "unclear"
             turn.reasons = [f"trace could not be read: {unreadable[turn.trace_id]}"]
     root = state.get("root_cause")
+    if root is not None:
+        # The backward trace can blame a turn the per-turn judge passed (an origin found
+        # through a later complaint): the timeline must not call the root cause "ok".
+        blamed = turns[root.turn - 1]
+        if blamed.verdict == "ok":  # "unclear" stays: it says what could not be judged
+            blamed.verdict, blamed.category = "faulty", root.category
+            blamed.reasons = [*blamed.reasons, f"root cause: {root.explanation}"]
     notes = list(state.get("notes", []))
     if root is not None and root.trace_id in unreadable:
         # Blamed through the turns around it (a later complaint), not through what it did.
