@@ -4,6 +4,7 @@ the cleaned Markdown report, the demo's store, and the GitHub Action."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -40,6 +41,21 @@ def test_flagged_with_output_writes_the_index_to_that_file(write, store_uri, cli
     assert result.stdout == ""
     assert {e["session_id"] for e in json.loads(target.read_text())} == {"swallowed", "unhappy"}
     assert f"index written to {target}" in result.stderr
+
+
+def test_an_index_written_elsewhere_links_to_the_reports_where_they_are(write, store_uri, cli, tmp_path):
+    write_three_sessions(write)
+    out, target = tmp_path / "reports", tmp_path / "summary" / "index.md"
+    target.parent.mkdir()
+
+    result = cli("analyze", "--flagged", "--tracking-uri", store_uri, "--output-dir", str(out),
+                 "-o", str(target))
+
+    assert result.exit_code == 0, result.stderr
+    links = re.findall(r"\]\(([^)]+)\)", target.read_text())
+    assert links and all((target.parent / link).is_file() for link in links)
+    beside = re.findall(r"\]\(([^)]+)\)", (out / "index.md").read_text())
+    assert beside and all((out / link).is_file() for link in beside)
 
 
 def test_flagged_output_into_a_missing_folder_is_refused_before_any_work(write, store_uri, cli, tmp_path):

@@ -301,6 +301,11 @@ def _run_flagged(
     index_json = _safe_output(index_to_json(results, fmt))
     (output_dir / "index.md").write_text(index_md, encoding="utf-8")
     (output_dir / "index.json").write_text(index_json, encoding="utf-8")
+    if output and fmt != "json":
+        # An index written elsewhere (-o) links to the reports where they are.
+        base = os.path.relpath(output_dir.resolve(), Path(output).expanduser().resolve().parent)
+        if base != ".":
+            index_md = _safe_output(index_to_markdown(results, fmt, link_base=Path(base).as_posix() + "/"))
     _emit(index_json if fmt == "json" else index_md, output, progress, what="index")
     failures = [r.exit_code for r in results if isinstance(r, FailedSession)]
     if failures:

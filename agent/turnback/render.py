@@ -255,7 +255,8 @@ def index_to_json(reports: list[Report | FailedSession], fmt: str) -> str:
     return json.dumps(index_entries(reports, fmt), indent=2, ensure_ascii=False) + "\n"
 
 
-def index_to_markdown(reports: list[Report | FailedSession], fmt: str) -> str:
+def index_to_markdown(reports: list[Report | FailedSession], fmt: str, link_base: str = "") -> str:
+    """`link_base`: the reports' folder relative to where this index is written ("" beside it)."""
     faulty = sum(1 for r in reports if isinstance(r, Report) and r.root_cause)
     failed = sum(1 for r in reports if isinstance(r, FailedSession))
     lines = [
@@ -274,7 +275,7 @@ def index_to_markdown(reports: list[Report | FailedSession], fmt: str) -> str:
         lines.append(
             f"| {session} | {entry['turns']} | {entry['root_turn'] or '-'} | "
             f"{entry['category'] or 'healthy'} | {entry['symptom_turn'] or '-'} | "
-            f"[{entry['report']}]({entry['report']}) |"
+            f"[{entry['report']}]({link_base}{entry['report']}) |"
         )
     return "\n".join(lines) + "\n"
 
