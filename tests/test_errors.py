@@ -67,6 +67,14 @@ def test_bad_tracking_uri(cli, uri, expected, tmp_path):
     assert not (tmp_path / "no").exists()
 
 
+def test_a_plain_path_to_a_store_gets_the_uri_that_works(cli, populated):
+    path = populated.removeprefix("sqlite:///")
+
+    result = cli("analyze", "sess-1", "--tracking-uri", path)
+
+    assert_one_line_error(result, f"use sqlite:///{Path(path).resolve()}")
+
+
 def test_missing_sqlite_store_is_not_created(cli, tmp_path):
     target = tmp_path / "typo.db"
 

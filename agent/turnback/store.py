@@ -87,6 +87,11 @@ class SessionStore:
         elif self.tracking_uri == "databricks" or parsed.scheme == "databricks":
             pass  # a Databricks workspace (credentials from the environment), not a file store
         elif parsed.scheme in ("", "file"):
+            given = Path(parsed.path if parsed.scheme == "file" else self.tracking_uri).expanduser()
+            if given.is_file() and _is_mlflow_sqlite(given):
+                # A path to a SQLite store given without its scheme: say the URI that works.
+                raise TurnbackError(
+                    f"tracking URI {self.tracking_uri!r} is a path; use sqlite:///{given.resolve()}")
             raise TurnbackError(
                 f"tracking URI {self.tracking_uri!r} is a file store, which holds no traces; "
                 "use sqlite:///path/to/mlflow.db or an http(s):// server"
