@@ -67,6 +67,15 @@ def test_bad_tracking_uri(cli, uri, expected, tmp_path):
     assert not (tmp_path / "no").exists()
 
 
+def test_a_session_asked_for_in_the_wrong_experiment_says_where_it_is(cli, store_uri, write):
+    holder = write("sess-9", [chat_turn("Hi", "Hello!")], experiment="chat-app")
+    other = write("other", [chat_turn("Hi", "Hello!")], experiment="another-app")
+
+    result = cli("analyze", "sess-9", "--tracking-uri", store_uri, "--experiment-id", other)
+
+    assert_one_line_error(result, f"it is in experiment {holder} (--experiment-id {holder})")
+
+
 def test_a_plain_path_to_a_store_gets_the_uri_that_works(cli, populated):
     path = populated.removeprefix("sqlite:///")
 

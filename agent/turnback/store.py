@@ -171,6 +171,15 @@ class SessionStore:
             )
         return holders[0]
 
+    def _elsewhere(self, session_id: str) -> str:
+        """Where else the session is, for the error line ("" when nowhere or on failure)."""
+        try:
+            holder = self.find_session_experiment(session_id)
+        except TurnbackError as exc:  # in no experiment, or in several (the message says which)
+            several = str(exc).split("; ")[0].replace(f"session {session_id!r} ", "it ")
+            return "" if "not found" in str(exc) else f"; {several}"
+        return f"; it is in experiment {holder} (--experiment-id {holder})"
+
     # --- sessions ------------------------------------------------------------------
 
     def _search(
@@ -222,7 +231,8 @@ class SessionStore:
             if t.info.trace_metadata.get(SESSION_KEY) == session_id
         ]
         if not infos:
-            raise TurnbackError(f"session {session_id!r} not found in experiment {experiment_id}")
+            raise TurnbackError(f"session {session_id!r} not found in experiment {experiment_id}"
+                                + self._elsewhere(session_id))
         loaded = {
             t.info.trace_id: t
             for t in self._search([experiment_id], session_id, max_results=self.page_size,
