@@ -286,8 +286,15 @@ def test_demo_can_keep_its_store_and_app_for_exploring(cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert (keep / "demo-mlflow.db").is_file() and (keep / "acme-travel" / "tools.py").is_file()
     assert json.loads(result.stdout)["tracking_uri"] == f"sqlite:///{keep / 'demo-mlflow.db'}"
-    again = cli("demo", "--no-self-trace", "--workdir", str(keep))
-    assert again.exit_code == 2 and "is not empty" in again.stderr
+    again = cli("demo", "--no-self-trace", "--workdir", str(keep), "--format", "json")
+    assert again.exit_code == 0, again.stderr  # an earlier demo's folder is reused
+    assert json.loads(again.stdout)["tracking_uri"] == f"sqlite:///{keep / 'demo-mlflow.db'}"
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep me")
+    refused = cli("demo", "--no-self-trace", "--workdir", str(other))
+    assert refused.exit_code == 2 and "holds no earlier turnback demo" in refused.stderr
+    assert [p.name for p in other.iterdir()] == ["mine.txt"]
 
 
 def test_python_api_returns_a_typed_report(write, store_uri, git_repo):

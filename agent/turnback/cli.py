@@ -198,22 +198,18 @@ def demo(workdir: str | None, fmt: str | None, full: bool, output: str | None, q
     (for example with `mlflow ui --backend-store-uri sqlite:///DIR/demo-mlflow.db`): in
     $TURNBACK_HOME/demo (~/.turnback/demo), reused by the next run, or in --workdir.
     """
-    from turnback.demo import DEMO_SESSION_ID, demo_home, install_demo, kept_demo
+    from turnback.demo import DEMO_SESSION_ID, KEPT_MARKER, demo_home, kept_demo
 
-    if workdir and Path(workdir).exists() and any(Path(workdir).iterdir()):
-        raise InputError(f"--workdir {workdir} is not empty")
+    chosen = Path(workdir).expanduser() if workdir else None
+    # A folder an earlier demo run filled is reused; any other non-empty folder is left alone.
+    if chosen and chosen.exists() and any(chosen.iterdir()) and not (chosen / KEPT_MARKER).is_file():
+        raise InputError(f"--workdir {workdir} is not empty and holds no earlier turnback demo")
 
     def job(progress: Progress) -> Report:
-        if workdir:
-            where = Path(workdir)
-            where.mkdir(parents=True, exist_ok=True)
-            progress(f"writing the demo session into a SQLite store in {where}")
-            uri, experiment_id, app = install_demo(where)
-        else:
-            where = demo_home()
-            uri, experiment_id, app, reused = kept_demo(where)
-            progress(f"{'reusing' if reused else 'wrote'} the demo store and app in {where} "
-                     f"(browse: mlflow ui --backend-store-uri {uri})")
+        where = chosen or demo_home()
+        uri, experiment_id, app, reused = kept_demo(where)
+        progress(f"{'reusing' if reused else 'wrote'} the demo store and app in {where} "
+                 f"(browse: mlflow ui --backend-store-uri {uri})")
         return _analyze(
             DEMO_SESSION_ID, tracking_uri=uri, experiment_id=experiment_id, repo=app,
             llm=None, self_trace_uri=_self_trace(no_self_trace, trace_to), progress=progress,
