@@ -267,3 +267,17 @@ def test_inference_needs_no_numpy_or_sklearn() -> None:
             "print(sorted(m for m in ('numpy', 'sklearn', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_value_rejected_outright_and_replaced_is_heard_even_about_an_older_reply() -> None:
+    earlier = [("When does the Elm Street branch close on Saturday?", "It closes at 17:00 on Saturday."),
+               ("Can I get a document notarised there?", "Yes, notary services are available on weekdays.")]
+
+    heard = detect_dissatisfaction("It closes at 13:00 on Saturdays, not 17:00!",
+                                   "Yes, notary services are available on weekdays.", earlier)
+    own_change = detect_dissatisfaction("Actually make it 20:00, not 19:00.", "Yes, several vegan mains.",
+                                        [("Book a table for 3 at 19:00.", "Booked a table for 3 at 19:00."),
+                                         ("Do they have vegan food?", "Yes, several vegan mains.")])
+
+    assert heard.complaint and heard.disputed == ["17:00"]
+    assert not own_change.complaint

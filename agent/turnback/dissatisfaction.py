@@ -487,6 +487,13 @@ def extract(
     # stated in a sentence of its own is, whatever the message asks next.
     stated = [v for v in kept if not _asked(text, v)]
     asserted = replaced if len(stated) == len(kept) else _replaced(text, stated, reply, theirs)
+    if not asserted and rejected_in_replies:
+        # "It closes at 13:00, not 17:00": the reply whose value is rejected outright is the
+        # one the stated value replaces, however many turns back it was.
+        rejected_reply = next(r for r in replies if any(_same(v, x) for v in rejected_in_replies
+                                                         for x in values(r)))
+        asserted = _replaced(text, stated, rejected_reply, values(rejected_reply))
+        replaced = replaced or asserted
 
     # A replaced value that the user had asked for earlier: the assistant did as told and the
     # user is changing their own request. A new value the user had given earlier: the user is

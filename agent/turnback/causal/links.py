@@ -59,7 +59,7 @@ class ContentIndex:
         self.claimed: dict[str, list[int]] = defaultdict(list)
         self.asked: dict[str, list[int]] = defaultdict(list)
         self._sets: dict[int, set[int]] = {}
-        self._reply_stems: dict[int, set[str]] = {}
+        self._reply_stems: dict[str, list[int]] | None = None
         for turn in turns:
             said = app_tokens(turn)
             for token in said:
@@ -115,13 +115,17 @@ class ContentIndex:
 
     def first_reply_saying_all(self, values: list[str], before: int) -> int | None:
         """The earliest reply before `before` that says every one of `values`, plural or not."""
-        wanted = set().union(*(_stems(v) for v in values))
-        for turn in self.turns[: before - 1]:
-            if turn.index not in self._reply_stems:
-                self._reply_stems[turn.index] = _stems(turn.assistant)
-            if wanted <= self._reply_stems[turn.index]:
-                return turn.index
-        return None
+        if self._reply_stems is None:  # built on first use: most sessions never need it
+            self._reply_stems = defaultdict(list)
+            for turn in self.turns:
+                for stem in _stems(turn.assistant):
+                    self._reply_stems[stem].append(turn.index)
+        lists = [self._reply_stems.get(stem, []) for v in values for stem in _stems(v)]
+        if not lists or not all(lists):
+            return None
+        rarest = min(lists, key=len)
+        others = [self._as_set(p) for p in lists if p is not rarest]
+        return next((t for t in rarest if t < before and all(t in o for o in others)), None)
 
     def _as_set(self, postings: list[int]) -> set[int]:
         key = id(postings)
@@ -174,6 +178,9 @@ def link_symptoms(
     index = ContentIndex(turns)
     everything = list(candidates)
     known = CandidateIndex(everything)
+    # Recorded faults that misled (not admitted failures), earliest first: found once, not per symptom.
+    misled = [c for c in candidates if c.severity == "strong" and c.category != "tool_failure"]
+    recorded_faults = sorted(misled, key=lambda c: c.turn)
     links: list[Link] = []
     for symptom in symptoms:
         complaint = turns[symptom.turn - 1]
@@ -217,7 +224,7 @@ def link_symptoms(
             if recorded is not None:
                 found.append((recorded, 1.0, "recorded fault behind what the user disputes"))
                 origin = None
-            elif guessed and (recorded := _earliest_recorded_fault(known, last)) is not None:
+            elif guessed and recorded_faults and (recorded := recorded_faults[0]).turn <= last:
                 found.append((recorded, UNANCHORED_LINK, f"the first recorded fault before turn "
                               f"{symptom.turn}, whose complaint names nothing else"))
         if origin is not None:
@@ -248,13 +255,6 @@ def _recorded_fault_touched(known: CandidateIndex, scores: dict[int, float], las
         if strong:
             return min(strong, key=lambda c: c.turn)
     return None
-
-
-def _earliest_recorded_fault(known: CandidateIndex, last: int) -> Candidate | None:
-    """The earliest strong candidate at or before `last` that misled (not an admitted failure)."""
-    recorded = [c for turn, found in known.by_turn.items() if turn <= last for c in found
-                if c.severity == "strong" and c.turn <= last and c.category != "tool_failure"]
-    return min(recorded, key=lambda c: c.turn, default=None)
 
 
 def _explains(candidate: Candidate, turn: int) -> bool:

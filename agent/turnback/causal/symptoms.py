@@ -130,8 +130,9 @@ def concession(reply: str | None) -> str | None:
 def _values_said_before(text: str, earlier: list[Turn]) -> list[str]:
     """Values the conceding sentence names that an earlier reply already said: what the
     concession is about, followed back by the links layer."""
-    said = " ".join(t.assistant or "" for t in earlier).lower()
-    return [v.surface for v in values(text) if v.surface.lower() in said]
+    # Latest first, stopping at the first reply that said it: a concession is about the recent past.
+    return [v.surface for v in values(text)
+            if any(v.surface.lower() in (t.assistant or "").lower() for t in reversed(earlier))]
 
 
 # The assistant conceding an error in its answer to a complaint: the complaint was real.
