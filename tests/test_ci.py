@@ -24,6 +24,24 @@ def write_three_sessions(write) -> None:  # type: ignore[no-untyped-def]
     ])
 
 
+def test_a_session_whose_only_sign_of_trouble_is_a_user_complaint_is_flagged(write, store_uri, cli):
+    write("complained", [
+        chat_turn("When does the branch close on Saturday?", "It closes at 17:00 on Saturday."),
+        chat_turn("Can I get a document notarised there?", "Yes, on weekdays."),
+        chat_turn("It closes at 13:00 on Saturdays, not 17:00!", "Let me check the branch hours for you."),
+    ])
+    write("content", [
+        chat_turn("When does the branch close on Saturday?", "It closes at 13:00 on Saturday."),
+        chat_turn("Great, thanks!", "You're welcome."),
+    ])
+
+    rows = {r["session_id"]: r for r in json.loads(
+        cli("sessions", "--tracking-uri", store_uri, "--format", "json").stdout)}
+
+    assert (rows["complained"]["complaints"], rows["complained"]["flagged"]) == (1, True)
+    assert (rows["content"]["complaints"], rows["content"]["flagged"]) == (0, False)
+
+
 def test_sessions_lists_turns_errors_and_failing_assessments(write, store_uri, cli):
     write_three_sessions(write)
 

@@ -289,13 +289,16 @@ def sessions_to_markdown(summaries: list[SessionSummary]) -> str:
     if not summaries:
         return "No sessions found.\n"
     lines = [
-        "| Session | Experiment | Turns | First | Last | Errors | Failing assessments | Flagged |",
-        "|---|---|---|---|---|---|---|---|",
+        "| Session | Experiment | Turns | First | Last | Errors | Failing assessments | Complaints "
+        "| Flagged |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for s in summaries:
+        failing = inert_md(", ".join(s.failing_assessments), 200, table=True) or "-"
         lines.append(
-            f"| `{s.session_id}` | {s.experiment_id} | {s.turns} | {_time(s.first_ms)} | {_time(s.last_ms)} "
-            f"| {s.errors} | {', '.join(s.failing_assessments) or '-'} | {'yes' if s.flagged else 'no'} |"
+            f"| `{code_text(s.session_id, 200, table=True)}` | {s.experiment_id} | {s.turns} "
+            f"| {_time(s.first_ms)} | {_time(s.last_ms)} | {s.errors} | {failing} | {s.complaints} "
+            f"| {'yes' if s.flagged else 'no'} |"
         )
     return "\n".join(lines) + "\n"
 

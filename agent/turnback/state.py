@@ -293,10 +293,12 @@ class SessionSummary(BaseModel):
     last_ms: int
     errors: int = Field(description="turns whose trace failed or that have a span with status ERROR")
     failing_assessments: list[str] = Field(description="names of assessments that read negative")
+    complaints: int = Field(default=0, description="user turns the dissatisfaction detector hears as a "
+                            "complaint, read from the traces' request/response previews")
 
     @property
     def flagged(self) -> bool:
-        return bool(self.errors or self.failing_assessments)
+        return bool(self.errors or self.failing_assessments or self.complaints)
 
 
 # --- the report (the JSON contract) --------------------------------------------------
