@@ -286,3 +286,36 @@ def test_without_a_handler_found_the_fix_does_not_call_the_raise_a_catch(write, 
 
     assert report.root_cause is not None and report.root_cause.category == "tool_failure_reported_as_success"
     assert "no such handler was found" in report.recommendations[0].detail
+
+
+INTAKE_PY = '''import re
+
+import mlflow
+
+FLOOR_RE = re.compile(r"(\\d+)(?:st|nd|rd|th)? floor")
+
+
+@mlflow.trace(span_type="PARSER")
+def extract_move_details(text):
+    floor = FLOOR_RE.search(text)
+    return {"details": {"bedrooms": 3, "floor": int(floor.group(1)) if floor else 0}}
+'''
+
+
+def test_a_misparse_in_words_names_the_parser_the_pattern_and_where_it_is_applied(
+        write, store_uri, git_repo) -> None:
+    ask = "We're on the fourth floor with no lift, moving a three-bedroom flat."
+    parsed = {"details": {"bedrooms": 3, "floor": 0}}
+    turns = [
+        chat_turn(ask, "Quote Q-77: 780 GBP for a ground-floor move.",
+                  children=[tool_span("extract_move_details", {"text": ask}, parsed)]),
+        chat_turn("The crew says their sheet has ground floor, but we are four flights up.",
+                  "I'm sorry, your move was recorded as ground floor. I'll fix the sheet."),
+    ]
+    repo = git_repo({"movers/intake.py": INTAKE_PY})
+
+    report = _analyze(write, store_uri, repo, "move-words", turns)
+
+    assert report.root_cause is not None and report.root_cause.turn == 1
+    top = {f"{f.path}:{f.line}" for f in report.code_findings[:4]}
+    assert {"movers/intake.py:10", "movers/intake.py:5", "movers/intake.py:11"} <= top
