@@ -151,8 +151,8 @@ class SessionStore:
             if not token:
                 return ids
 
-    def find_session_experiment(self, session_id: str) -> str:
-        """The experiment holding the session; an error when none or several do."""
+    def session_holders(self, session_id: str) -> list[str]:
+        """The experiments that hold the session, sorted."""
         ids = self.all_experiment_ids()
         holders: list[str] = []
         for start in range(0, len(ids), LOCATIONS_PER_QUERY):
@@ -161,7 +161,11 @@ class SessionStore:
                 if trace.info.trace_metadata.get(SESSION_KEY) == session_id:
                     holders.append(trace.info.experiment_id)
                     break
-        holders = sorted(set(holders))
+        return sorted(set(holders))
+
+    def find_session_experiment(self, session_id: str) -> str:
+        """The experiment holding the session; an error when none or several do."""
+        holders = self.session_holders(session_id)
         if not holders:
             raise TurnbackError(f"session {session_id!r} not found in any experiment of {self.tracking_uri}")
         if len(holders) > 1:
@@ -172,13 +176,14 @@ class SessionStore:
         return holders[0]
 
     def _elsewhere(self, session_id: str) -> str:
-        """Where else the session is, for the error line ("" when nowhere or on failure)."""
+        """Where else the session is, for the error line ("" when nowhere or unreadable)."""
         try:
-            holder = self.find_session_experiment(session_id)
-        except TurnbackError as exc:  # in no experiment, or in several (the message says which)
-            several = str(exc).split("; ")[0].replace(f"session {session_id!r} ", "it ")
-            return "" if "not found" in str(exc) else f"; {several}"
-        return f"; it is in experiment {holder} (--experiment-id {holder})"
+            holders = self.session_holders(session_id)
+        except TurnbackError:  # the line being composed is the error to report
+            return ""
+        if len(holders) == 1:
+            return f"; it is in experiment {holders[0]} (--experiment-id {holders[0]})"
+        return f"; it appears in experiments {', '.join(holders)}" if holders else ""
 
     # --- sessions ------------------------------------------------------------------
 

@@ -140,7 +140,7 @@ def producer(turns: list[Turn], index: int, step: ToolCall | None = None) -> int
     step that ran what the turn before wrote (code, or a call another agent handed on) and
     no person spoke in between. Then the writer is where the fault starts."""
     turn = turns[index - 1]
-    if index < 2 or (turn.user_authored and turn.user and turn.user != turns[index - 2].user):
+    if index < 2 or _asked_anew(turns, turn):
         return index  # a person asked something new: this turn answers for itself
     before = turns[index - 2].assistant or ""
     for candidate in [step] if step is not None else turn.tools:

@@ -71,6 +71,7 @@ TRIPLE_QUOTES = ('"""', "'''")
 # Code that orders or picks among retrieved documents: which version wins is decided here.
 DOCUMENT_ORDER = re.compile(r"\b(sorted|max|min)\(.*\bkey\s*=|\.sort\(|\border_by\(|\bORDER BY\b")
 DECORATOR = re.compile(r"^\s*@")
+DEF = re.compile(r"^(\s*)(?:async\s+def|def)\s+(\w+)")
 MODULE_CONSTANT = re.compile(r"\b([A-Z][A-Z0-9_]{2,})\b")
 MODULE_ASSIGNMENT = re.compile(r"^([A-Z][A-Z0-9_]{2,})\s*(?::[^=]+)?=")
 PATTERN_APPLIED = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\.(search|match|fullmatch|findall|finditer|sub)\(")
@@ -280,7 +281,7 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
             if defined and defined.group(1) in rules:
                 add(i, "value_origin", f"defines {defined.group(1)}, the rule '{step}' read turn "
                     f"{root.turn}'s input with")
-    for i, line in _prompt_lines(lines, targets):
+    for i, line in _prompt_lines(text, lines, targets):
         licenses = root.category in CONTENT_CATEGORIES and ANSWER_ANYWAY.search(line)
         recorded = "system prompt text sent" if targets.prompt_text else "a system prompt (none was recorded)"
         why = f"{recorded} at turn {root.turn}" + (
@@ -333,15 +334,16 @@ def field_readers(repo: Path, files: list[PurePosixPath | Path], fields: list[st
         present = [f for f in wanted if f'"{f}"' in text or f"'{f}'" in text]
         if not present:
             continue
+        reads = {name: re.compile(rf"\.get\(\s*[\"']{name}[\"']|\[\s*[\"']{name}[\"']\s*\](?!\s*=[^=])")
+                 for name in present}
         lines = text.splitlines()
         for i, line in enumerate(lines, 1):
-            match = re.match(r"\s*(async\s+def|def)\s+(\w+)", line)
+            match = DEF.match(line)
             if not match:
                 continue
             for j in _body_from(lines, i)[1:]:
-                for name in present:
-                    if re.search(rf"\.get\(\s*[\"']{name}[\"']|\[\s*[\"']{name}[\"']\s*\](?!\s*=[^=])",
-                                 lines[j - 1]):
+                for name, read in reads.items():
+                    if read.search(lines[j - 1]):
                         readers.setdefault(match.group(2), set()).add(name)
     return readers
 
@@ -362,12 +364,11 @@ def _decorated_def(lines: list[str], decorator_line: int) -> int:
     return decorator_line
 
 
-def _prompt_lines(lines: list[str], targets: Targets) -> list[tuple[int, str]]:
+def _prompt_lines(text: str, lines: list[str], targets: Targets) -> list[tuple[int, str]]:
     """The lines that spell out the prompt: with a recorded prompt, each line whose string
     text is part of it (a file holds it only if a probe matches); without one, the lines of
     every prompt-like definition."""
     if targets.prompt_text:
-        text = "\n".join(lines)
         if not any(p in text for p in targets.prompt_probes):
             return []
         return [(i, line) for i, line in enumerate(lines, 1)
@@ -527,7 +528,7 @@ def _enclosing_body(lines: list[str], line_no: int) -> range:
     """The lines of the innermost function around `line_no` (1-based)."""
     indent = _indent(lines[line_no - 1])
     for i in range(line_no - 1, 0, -1):
-        match = re.match(r"(\s*)(async\s+def|def)\s", lines[i - 1])
+        match = DEF.match(lines[i - 1])
         if match and len(match.group(1)) < indent:
             return _body_from(lines, i)
     return range(0)
