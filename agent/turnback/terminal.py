@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from turnback.render import _mode_detail, _why
-from turnback.safety import mask
+from turnback.safety import mask, terminal_safe
 
 if TYPE_CHECKING:
     from turnback.state import CodeFinding, Recommendation, Report, ReportTurn
@@ -33,13 +33,10 @@ EXTRA_FAULTS = 6  # faulty turns shown besides root, symptom and evidence, when 
 FINDINGS_SHOWN = 3
 
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def plain(text: str | None, limit: int = 300) -> str:
     """One line of untrusted text, shortened; no control characters (an escape sequence
     in a trace must not drive the terminal)."""
-    flat = CONTROL.sub("", " ".join((text or "").split()))
+    flat = " ".join(terminal_safe(text or "").split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
