@@ -492,3 +492,52 @@ def test_the_root_turn_is_never_shown_as_ok_in_the_timeline(write, store_uri):
 
     assert report.root_cause is not None and report.root_cause.turn == 1
     assert report.turns[0].verdict == "faulty" and report.turns[0].category == report.root_cause.category
+
+
+def test_a_stored_value_that_keeps_flipping_is_blamed_where_the_flapping_starts(write, store_uri):
+    def saved(status: str) -> dict[str, Any]:
+        return tool_span("update_order_state", {"note": "state"}, {"refund_status": status})
+
+    report = analyze(write, store_uri, [
+        chat_turn("Where is my refund for order 5512?", "I've started your refund.",
+                  children=[saved("issued")]),
+        chat_turn("How long will it take?", "It is pending review.", children=[saved("pending")]),
+        chat_turn("OK, and the amount?", "Your refund of $40 was issued.", children=[saved("issued")]),
+        chat_turn("Is it done then?", "It is pending review.", children=[saved("pending")]),
+        chat_turn("You keep changing your answer. Which is it?", "Sorry for the confusion."),
+    ])
+
+    assert root_of(report) == (1, "state_corruption")
+    assert "flapped" in report.root_cause.explanation
+    # The later flips are the same fault continuing, not runners-up of their own.
+    assert not any(a.category == "state_corruption" for a in report.root_cause.alternatives)
+
+
+def test_flapping_starts_at_the_first_change_when_the_user_set_the_first_value(write, store_uri):
+    def saved(diet: str) -> dict[str, Any]:
+        return {"name": "save_preferences", "type": "MEMORY", "inputs": {}, "outputs": {"diet": diet}}
+
+    report = analyze(write, store_uri, [
+        chat_turn("I'm vegetarian, please keep that in mind.", "Noted!", children=[saved("vegetarian")]),
+        chat_turn("Suggest a lunch place.", "Try Green Bowl.", children=[saved("vegan")]),
+        chat_turn("And for dinner?", "Try Trattoria Roma.", children=[saved("vegetarian")]),
+        chat_turn("Something for Sunday brunch?", "Try Leaf Cafe.", children=[saved("vegan")]),
+        chat_turn("Why do you keep suggesting vegan-only places?", "Sorry about that."),
+    ])
+
+    assert root_of(report) == (2, "state_corruption")
+
+
+def test_a_hand_off_its_span_records_as_missing_fields_is_the_root(write, store_uri):
+    handoff = {"name": "billing_agent", "type": "AGENT", "inputs": {"task": "refund the order"},
+               "attributes": {"handoff.missing_fields": ["order_id"]}}
+    report = analyze(write, store_uri, [
+        chat_turn("Please refund my last order.", "I've passed this to our billing team.",
+                  children=[handoff]),
+        chat_turn("Any news?", "The refund could not be processed.",
+                  children=[tool_span("issue_refund", {"order_id": None},
+                                      error="order not found", error_type="LookupError")]),
+    ])
+
+    assert root_of(report) == (1, "malformed_tool_call")
+    assert "order_id" in report.root_cause.explanation

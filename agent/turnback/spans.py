@@ -14,7 +14,8 @@ HELPER_SPAN_TYPES = {"TOOL", "RETRIEVER", "EMBEDDING", "RERANKER", "PARSER", "ME
 TOOL_KINDS = {"TOOL"}
 RETRIEVER_KINDS = {"RETRIEVER"}
 LLM_KINDS = {"LLM", "CHAT_MODEL"}
-MEMORY_NAME = re.compile(r"memory|profile|remember|save_state|update_state|store_fact|set_state", re.I)
+MEMORY_NAME = re.compile(
+    r"memory|profile|remember|(?:save|update|set|write|store)_(?:[a-z]+_)?state|store_fact", re.I)
 PARSER_NAME = re.compile(r"pars|extract|classif|normali[sz]e", re.I)
 
 
@@ -26,6 +27,24 @@ def step_kind(span: Any) -> str | None:
     if kind == "PARSER" or (kind not in LLM_KINDS and PARSER_NAME.search(span.name or "")):
         return "parser"
     return None
+
+
+# An attribute in which the app recorded which required fields a call or hand-off lacked
+# (`handoff.missing_fields`, `tool.missing_params`, `missing_required_args`, ...).
+MISSING_FIELDS_KEY = re.compile(
+    r"(?:^|[._])missing(?:[._]required)?[._]?(?:fields|params|parameters|arguments|args)$", re.IGNORECASE)
+
+
+def missing_fields(span: Any) -> list[str]:
+    """Required fields the span's own attributes say its call or hand-off lacked."""
+    for key, value in (span.attributes or {}).items():
+        if not MISSING_FIELDS_KEY.search(str(key)) or not value:
+            continue
+        fields = value if isinstance(value, list | tuple) else re.split(r"[,\s]+", str(value))
+        named = [str(f) for f in fields if str(f).strip()]
+        if named:
+            return named
+    return []
 
 
 FINISH_REASON_KEYS = ("gen_ai.response.finish_reasons", "gen_ai.response.finish_reason",

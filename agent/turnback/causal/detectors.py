@@ -271,7 +271,8 @@ def state_changes(turns: list[Turn]) -> list[Candidate]:
     """A stored value that changes without the user asking for it. Weak by itself: a
     symptom that disputes the new value makes it the root; a flip back is strong."""
     history: dict[str, list[str]] = {}
-    found = []
+    writes: dict[str, list[tuple[int, str, str]]] = {}
+    found: list[tuple[str, Candidate]] = []
     for turn in turns:
         for step in turn.tools:
             if step.kind != "memory" or not isinstance(step.result, dict):
@@ -282,14 +283,49 @@ def state_changes(turns: list[Turn]) -> list[Candidate]:
                     flipped = value in seen[:-1]
                     deliberate = bool(DELIBERATE_CHANGE.search(turn.user or ""))
                     if flipped or not deliberate:
-                        found.append(_candidate(
+                        found.append((key, _candidate(
                             turn, "state_corruption", "strong" if flipped else "weak", "state_changes",
                             f"state step '{step.name}' changed {key} from {seen[-1]!r} to {value!r}"
                             + (" (back to an earlier value)" if flipped else
                                " though the user asked for no change"), step.span_id, values=[value],
-                            hints=_key_hints(key)))
+                            hints=_key_hints(key))))
                 seen.append(value)
-    return found
+                writes.setdefault(key, []).append((turn.index, value, step.span_id))
+    flapping = {key: c for key, w in writes.items() if (c := _flapping(key, w, turns))}
+    # A flip inside a flapping run is that fault continuing, not a fault of its own.
+    kept = [c for key, c in found if key not in flapping or c.turn not in flapping[key].covers]
+    return kept + list(flapping.values())
+
+
+def _users_value(turn: Turn, value: str) -> bool:
+    """The user's own message at that turn gave the value or asked for a change."""
+    said = (turn.user or "").lower() if turn.user_authored else ""
+    return bool(said) and ((len(value) > 1 and value.lower() in said) or bool(DELIBERATE_CHANGE.search(said)))
+
+
+# Returns to an earlier value before a key counts as flapping rather than one correction.
+FLAPPING_RETURNS = 2
+
+
+def _flapping(key: str, writes: list[tuple[int, str, str]], turns: list[Turn]) -> Candidate | None:
+    """A stored value that keeps going back and forth never settled: the fault starts with
+    the first write of a value it later returns to, and covers every flip after it."""
+    values = [value for _turn, value, _span in writes]
+    changes = [i for i in range(1, len(values)) if values[i] != values[i - 1]]
+    returns = [i for i in changes if values[i] in values[:i - 1]]
+    if len(returns) < FLAPPING_RETURNS:
+        return None
+    start = min(values.index(values[i]) for i in returns)
+    if _users_value(turns[writes[start][0] - 1], values[start]):
+        # The user set the first value: the flapping starts where it was first changed.
+        start = next(i for i in changes if i > start)
+    turn_index, value, span_id = writes[start]
+    path = ", ".join(f"{v} at turn {t}" for t, v, _s in writes[start:])
+    candidate = _candidate(
+        turns[turn_index - 1], "state_corruption", "strong", "state_changes",
+        f"{key} flapped and never settled: {path}", span_id, values=[value], hints=_key_hints(key))
+    candidate.covers = sorted({t for t, _v, _s in writes[start + 1:] if t != turn_index})
+    return candidate
 
 
 def _leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:

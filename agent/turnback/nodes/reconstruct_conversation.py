@@ -17,7 +17,15 @@ from turnback.conventions import (
     message_text,
     read_keys,
 )
-from turnback.spans import LLM_KINDS, RETRIEVER_KINDS, TOOL_KINDS, finish_reason, span_kind, step_kind
+from turnback.spans import (
+    LLM_KINDS,
+    RETRIEVER_KINDS,
+    TOOL_KINDS,
+    finish_reason,
+    missing_fields,
+    span_kind,
+    step_kind,
+)
 from turnback.state import (
     AnalysisState,
     AssessmentRecord,
@@ -86,7 +94,8 @@ def build_turn(
         step = step_kind(span)
         if step and span.parent_id is not None:
             turn.tools.append(tool_call(span, error, step))
-        elif kind in TOOL_KINDS:
+        elif kind in TOOL_KINDS or (span.parent_id is not None and missing_fields(span)):
+            # A hand-off to a sub-agent is a call too, when its span records missing fields.
             turn.tools.append(tool_call(span, error))
         elif kind in RETRIEVER_KINDS:
             turn.retrievals.append(retrieval(span))
@@ -144,6 +153,8 @@ def span_error(span: Any) -> SpanError | None:
 def tool_call(span: Any, error: SpanError | None, kind: str = "tool") -> ToolCall:
     result = maybe_json(span.outputs)
     message = error.message if error and not error.handled else _error_in_result(result)
+    if message is None and (lacking := missing_fields(span)):
+        message = f"missing {', '.join(lacking)}"
     return ToolCall(
         span_id=span.span_id, name=span.name, kind=kind, arguments=maybe_json(span.inputs),
         result=result, error=message,
