@@ -541,3 +541,43 @@ def test_a_hand_off_its_span_records_as_missing_fields_is_the_root(write, store_
 
     assert root_of(report) == (1, "malformed_tool_call")
     assert "order_id" in report.root_cause.explanation
+
+
+def test_a_restated_value_the_parser_was_given_and_did_not_produce_is_a_misparse(write, store_uri):
+    parse = tool_span("parse_request", {"text": "Table for four at 19:30 on Saturday, please."},
+                      {"party": 4, "time": "09:30", "day": "Saturday"})
+    report = analyze(write, store_uri, [
+        chat_turn("Table for four at 19:30 on Saturday, please.",
+                  "Booked: a table for 4 on Saturday at 09:30.", children=[parse]),
+        chat_turn("Is there a vegetarian menu?", "Yes, there is a full vegetarian menu."),
+        chat_turn("We said 19:30. In the evening.", "Apologies, I've moved it to 19:30."),
+    ])
+
+    assert root_of(report) == (1, "input_misparsed")
+    assert "parse_request" in report.root_cause.explanation
+
+
+def test_a_disputed_figure_no_lookup_gave_is_a_made_up_fact(write, store_uri):
+    plan = tool_span("get_plan", {"workspace": "acme"}, {"plan": "Team", "seats_in_use": 18})
+    report = analyze(write, store_uri, [
+        chat_turn("How many seats does our Team plan include?",
+                  "Your Team plan includes 25 seats; 18 are in use.", children=[plan]),
+        chat_turn("Finance says our order form shows 20 seats. Where did you get 25 from?",
+                  "I'm sorry, that was wrong."),
+    ])
+
+    assert root_of(report) == (1, "hallucinated_fact")
+    assert "25" in report.root_cause.explanation
+
+
+def test_a_disputed_figure_the_lookup_gave_is_not_called_made_up(write, store_uri):
+    plan = tool_span("get_plan", {"workspace": "acme"}, {"plan": "Team", "seats_included": 25})
+    report = analyze(write, store_uri, [
+        chat_turn("How many seats does our Team plan include?",
+                  "Your Team plan includes 25 seats.", children=[plan]),
+        chat_turn("Finance says our order form shows 20 seats. Where did you get 25 from?",
+                  "Our billing system lists 25 seats for your workspace."),
+    ])
+
+    assert report.root_cause is not None and report.root_cause.turn == 1
+    assert report.root_cause.category != "hallucinated_fact"

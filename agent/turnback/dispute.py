@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from turnback.signals import REFERS_BACK, content_words, flat_text, tokens
+from turnback.signals import NUMBER, REFERS_BACK, content_words, flat_text, tokens
 from turnback.state import Category, RetrievedDocument, Turn
 
 STALE_STATUS = {"deprecated", "superseded", "archived", "outdated", "obsolete", "retired", "expired"}
@@ -31,17 +31,28 @@ class Explanation:
 
 
 def explain_dispute(
-    turns: list[Turn], source: Turn, complaint: Turn, about: str | None = None
+    turns: list[Turn], source: Turn, complaint: Turn, about: str | None = None,
+    values: list[str] | tuple[str, ...] = (), restated: list[str] | tuple[str, ...] = (),
 ) -> Explanation:
     """Why `source` said what `complaint` disputes. `about`: what is disputed when no user
     wrote it (a session judged failed: the values it ended on); the complaint's user text
-    otherwise."""
+    otherwise. `values`: the reply's values the user contradicts, which the user's words
+    need not repeat ("It's the 18:15 we want" disputes 08:15). `restated`: values the user
+    gives again because a reply replaced them."""
     disputed = content_words(complaint.user) if about is None else tokens(about)
+    disputed |= set().union(*(tokens(v) for v in values))
 
     for turn in reversed(turns[: source.index]):  # the source turn, then earlier ones
         for step in turn.tools:
             if step.kind == "tool":
                 continue
+            if step.kind == "parser" and (lost := _lost_in_parsing(step.arguments, step.result, restated)):
+                return Explanation(
+                    "input_misparsed",
+                    f"parser step '{step.name}' at turn {turn.index} was given {lost} and did not "
+                    f"produce it ({flat_text(step.result, keys=True)[:120]})",
+                    turn.index,
+                )
             recorded = flat_text(step.result, keys=True)
             if not disputed & content_words(recorded):
                 continue
@@ -90,16 +101,20 @@ def explain_dispute(
                 source.index,
             )
 
-    grounding = content_words(
-        " ".join(flat_text(t.result) for t in source.tools)
-        + " ".join(d.content for r in source.retrievals for d in r.documents)
-    )
+    looked_up = (" ".join(flat_text(t.result) for t in source.tools)
+                 + " ".join(d.content for r in source.retrievals for d in r.documents))
+    grounding = content_words(looked_up)
     claim = disputed & content_words(source.assistant)
-    if claim and not claim & grounding:
+    # A disputed figure the reply gave that nothing looked up gives ("25 seats" when the
+    # account lookup lists none): made up, even if the words around it are grounded.
+    named = disputed | (set(NUMBER.findall(complaint.user or "")) if about is None else set())
+    figures = {t for t in named & tokens(source.assistant) if NUMBER.fullmatch(t)}
+    invented = figures - set(NUMBER.findall(looked_up.replace("-", " ")))
+    if (claim and not claim & grounding) or invented:
         return Explanation(
             "hallucinated_fact",
-            f"turn {source.index} stated {', '.join(sorted(claim)[:4])} with no tool result or "
-            "document to support it",
+            f"turn {source.index} stated {', '.join(sorted(invented or claim)[:4])} with no tool "
+            "result or document to support it",
             source.index,
         )
     if about is not None:
@@ -110,6 +125,16 @@ def explain_dispute(
     return Explanation(
         "disputed_by_user", f"turn {complaint.index} disputes this turn's answer", source.index
     )
+
+
+def _lost_in_parsing(given: Any, produced: Any, values: list[str] | tuple[str, ...]) -> str | None:
+    """A value the user restated that was in the parser's input and is not in its output."""
+    read, made = tokens(flat_text(given)), tokens(flat_text(produced, keys=True))
+    for value in values:
+        wanted = tokens(value)
+        if wanted and wanted <= read and not wanted <= made:
+            return value
+    return None
 
 
 def outdated_reason(doc: RetrievedDocument, at_ms: int) -> str | None:

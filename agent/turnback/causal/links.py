@@ -314,7 +314,8 @@ def _origin(
     source = producer(turns, source)
     by_user = symptom.kind != "failing_assessment"
     why = explain_dispute(turns, turns[source - 1], turns[symptom.turn - 1],
-                          about=None if by_user else " ".join(symptom.disputed))
+                          about=None if by_user else " ".join(symptom.disputed),
+                          values=symptom.disputed if by_user else (), restated=symptom.restated)
     return Candidate(
         turn=why.blame_turn, category=why.category,
         severity="strong" if why.category in RECORDED_ORIGINS else "weak",
