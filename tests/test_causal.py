@@ -581,3 +581,17 @@ def test_a_disputed_figure_the_lookup_gave_is_not_called_made_up(write, store_ur
 
     assert report.root_cause is not None and report.root_cause.turn == 1
     assert report.root_cause.category != "hallucinated_fact"
+
+
+def test_a_claim_an_old_document_never_made_is_made_up_not_outdated(write, store_uri):
+    terms = retriever_span("search_faq", "annual pass", [{
+        "id": "pass-terms", "content": "Family annual pass: 149 EUR. Unlimited entry for 12 months.",
+        "metadata": {"doc_uri": "cms/passes", "updated": "2019-03-02"}}])
+    report = analyze(write, store_uri, [
+        chat_turn("How much is the family annual pass?", "It is 149 EUR for 12 months.", children=[terms]),
+        chat_turn("Does that include parking?", "Yes, parking is included with the pass.", children=[terms]),
+        chat_turn("Parking included for 149 a year? No way that's right.",
+                  "You're right, I'm sorry: the terms don't mention parking."),
+    ])
+
+    assert root_of(report) == (2, "hallucinated_fact")

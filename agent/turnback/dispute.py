@@ -71,9 +71,17 @@ def explain_dispute(
                 written,
             )
 
+    looked_up = (" ".join(flat_text(t.result) for t in source.tools)
+                 + " ".join(d.content for r in source.retrievals for d in r.documents))
+    grounding = content_words(looked_up)
+    claim = disputed & content_words(source.assistant)
+    # A document merely old by the calendar explains the dispute only if what the reply
+    # claimed came from what was looked up; one its own metadata retires (status, expiry)
+    # explains it regardless.
     stale = [
         (doc, why) for r in source.retrievals for doc in r.documents
         if (why := outdated_reason(doc, source.timestamp_ms))
+        and (not why.endswith("days old") or (claim and claim <= grounding))
     ]
     if stale:
         doc, why = stale[0]
@@ -101,10 +109,6 @@ def explain_dispute(
                 source.index,
             )
 
-    looked_up = (" ".join(flat_text(t.result) for t in source.tools)
-                 + " ".join(d.content for r in source.retrievals for d in r.documents))
-    grounding = content_words(looked_up)
-    claim = disputed & content_words(source.assistant)
     # A disputed figure the reply gave that nothing looked up gives ("25 seats" when the
     # account lookup lists none): made up, even if the words around it are grounded.
     named = disputed | (set(NUMBER.findall(complaint.user or "")) if about is None else set())
