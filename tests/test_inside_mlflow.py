@@ -18,9 +18,8 @@ from turnback import analyze_session
 from turnback.demo.builder import chat_turn, write_session
 from turnback.llm import OpenAIChatModel
 
-from tests.openai_stub import OpenAIStub
+from tests.openai_stub import OpenAIStub, ScriptedJudge
 from tests.test_analyze import EXCEPT_LINE, plain_session, shop_repo
-from tests.test_llm_mode import verdicts
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -203,7 +202,7 @@ def test_the_scorer_uses_the_llm_it_is_given(write, store_uri, openai_stub):
     from turnback.scorers import RootCause
 
     experiment_id = write("swallowed", plain_session())
-    openai_stub.default = verdicts({2: "tool_failure_reported_as_success"})
+    openai_stub.default = ScriptedJudge()
     llm = OpenAIChatModel("judge-model", base_url=openai_stub.base_url, attempts=1)
 
     feedback = RootCause(llm=llm)(session=MlflowClient(store_uri).search_traces(locations=[experiment_id]))

@@ -86,6 +86,8 @@ def run_analysis(
     """The graph over one session, from a store or from traces given by the caller."""
     if llm is not None:
         llm.usage.reset()
+        # Fallbacks, budget and deadline stops are told as they happen, not only at the end.
+        llm.usage.on_event = progress
     context = AnalysisContext(
         store=store, llm=llm, repo=repo, input_key=input_key, output_key=output_key,
         progress=progress or (lambda _line: None),
@@ -107,10 +109,9 @@ def run_analysis(
     # Described after the trace is written, so a failed write is reported as such.
     report.self_trace = trace.describe()
     if llm is not None:
-        report.notes.append(
-            f"LLM usage: {llm.usage.calls} calls, {llm.usage.prompt_tokens} prompt + "
-            f"{llm.usage.completion_tokens} completion tokens"
-        )
+        report.notes.extend(dict.fromkeys(llm.usage.events))
+        report.notes.append(llm.usage.summary())
+        llm.usage.on_event = None
     return report
 
 

@@ -108,7 +108,10 @@ def output_options(fn: F) -> F:
 @click.option("--offline", is_flag=True, help="Judge from recorded signals only, even with an API key set.")
 @click.option("--model", envvar="TURNBACK_MODEL", default=DEFAULT_MODEL, show_default=True,
               help="Model for LLM mode (env TURNBACK_MODEL).")
-@click.option("--llm-timeout", type=float, default=60.0, show_default=True, help="Seconds per LLM call.")
+@click.option("--llm-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds per LLM call; a reply that takes longer is abandoned (the request is closed).")
+@click.option("--llm-deadline", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,
+              help="Seconds of LLM calls per analysis; past it, offline verdicts for the rest.")
 @click.option("--input-key", help="Attribute key that holds the user's input (skips discovery).")
 @click.option("--output-key", help="Attribute key that holds the assistant's output.")
 @click.option("--fail-on-fault", is_flag=True, help="Exit 1 when a root cause is found (for CI).")
@@ -121,7 +124,7 @@ def output_options(fn: F) -> F:
 @output_options
 def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str | None,
             experiment_name: str | None, repo: str | None, offline: bool, model: str,
-            llm_timeout: float, input_key: str | None, output_key: str | None,
+            llm_timeout: float, llm_deadline: float, input_key: str | None, output_key: str | None,
             fail_on_fault: bool, flagged: bool, output_dir: str, write_back: bool, fmt: str | None,
             full: bool, output: str | None, quiet: bool, no_self_trace: bool, trace_to: str | None) -> None:
     """Find where chat session SESSION_ID went wrong, and print a report.
@@ -144,7 +147,7 @@ def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str
     options = dict(
         tracking_uri=tracking_uri, experiment_id=experiment_id, experiment_name=experiment_name,
         repo=Path(repo) if repo else _repo_from_cwd(),
-        llm=None if offline else _llm_from_env(model, llm_timeout), input_key=input_key,
+        llm=None if offline else _llm_from_env(model, llm_timeout, llm_deadline), input_key=input_key,
         output_key=output_key, self_trace_uri=_self_trace(no_self_trace, trace_to), write_back=write_back,
     )
     if flagged:
@@ -407,13 +410,14 @@ def _repo_from_cwd() -> Path | None:
     return cwd if any((cwd / marker).exists() for marker in REPO_MARKERS) else None
 
 
-def _llm_from_env(model: str, timeout: float) -> OpenAIChatModel | None:
+def _llm_from_env(model: str, timeout: float, deadline: float) -> OpenAIChatModel | None:
     api_key, base_url = os.environ.get("OPENAI_API_KEY"), os.environ.get("OPENAI_BASE_URL")
     if not (api_key or base_url):
         return None
     from turnback.llm import OpenAIChatModel
 
-    return OpenAIChatModel(model, api_key=api_key, base_url=base_url, timeout=timeout)
+    return OpenAIChatModel(model, api_key=api_key, base_url=base_url, timeout=timeout,
+                           deadline_seconds=deadline)
 
 
 def _self_trace(disabled: bool, uri: str | None) -> str | None:

@@ -222,6 +222,9 @@ class Candidate(BaseModel):
         default=[], description="strings the code behind this fault likely contains (a setting, a "
         "key, an error's identifiers), for code correlation"
     )
+    shows_at: int | None = Field(
+        default=None, description="the symptom turn the model's session pass tied this candidate to"
+    )
 
 
 class Symptom(BaseModel):
@@ -239,6 +242,20 @@ class Symptom(BaseModel):
     restated: list[str] = Field(default=[], description="values the user gave earlier and gives again")
 
 
+class Adjudication(BaseModel):
+    """The engine's reading of one candidate beside the model's verdict, and which one won."""
+
+    offline: str = Field(description="the engine's reading: a recorded fault, a link to a symptom, or "
+                         "a finding of the model's session pass")
+    model_verdict: Verdict | None = Field(description="None when the model's call failed")
+    model_confidence: Literal["high", "medium", "low"] | None = None
+    model_reasoning: str = ""
+    won: Literal["both", "offline", "model"] = Field(
+        description="both: they agree; offline: the engine's reading stands against the model's; "
+        "model: the model's verdict decided")
+    why: str
+
+
 class Alternative(BaseModel):
     """A ranked root-cause candidate, so a reader can see the runner-up."""
 
@@ -247,6 +264,7 @@ class Alternative(BaseModel):
     severity: Severity
     score: float
     why: str
+    adjudication: Adjudication | None = Field(default=None, description="LLM mode: the model's verdict")
 
 
 class RootCause(BaseModel):
@@ -260,6 +278,28 @@ class RootCause(BaseModel):
     alternatives: list[Alternative] = Field(
         default=[], description="the next-best candidates, best first, with their scores"
     )
+    adjudication: Adjudication | None = Field(default=None, description="LLM mode: the model's verdict")
+    offline_turn: int | None = Field(
+        default=None, description="LLM mode: the root the engine alone ranked first (null when healthy)"
+    )
+
+
+class ModelCoverage(BaseModel):
+    """What the model really judged in LLM mode, for the header and the JSON report."""
+
+    model: str
+    turns: int = Field(description="turns in the session")
+    turns_read: int = Field(default=0, description="turns whose digest reached a successful session pass")
+    window: list[int] | None = Field(
+        default=None, description="[first, last] turn the session pass read, when bisection narrowed it"
+    )
+    narrowing_steps: int = 0
+    candidates: int = Field(default=0, description="ranked candidates put to the model")
+    candidates_judged: int = Field(default=0, description="of those, how many the model answered")
+    failed_calls: int = 0
+    dropped_quotes: int = Field(default=0, description="model items dropped: quote not in the trace")
+    stopped: str | None = Field(default=None, description="why calls stopped early: budget, deadline, "
+                                "circuit breaker")
 
 
 # --- code correlation and recommendations --------------------------------------------
@@ -345,6 +385,7 @@ class Report(BaseModel):
         default={}, description="trace_id -> the turn opened in MLflow's session view (servers only)"
     )
     session_url: str | None = Field(default=None, description="the session in MLflow's session view")
+    llm_coverage: ModelCoverage | None = Field(default=None, description="LLM mode: what the model judged")
 
     @property
     def healthy(self) -> bool:
@@ -371,7 +412,11 @@ class AnalysisState(TypedDict, total=False):
     scorer_errors: list[AssessmentRecord]
     judgements: list[TurnJudgement]
     candidates: list[Candidate]
-    """Every fault the detectors (and the LLM judge) found, before ranking."""
+    """Every fault the detectors (and the model's session pass) found, before ranking."""
+    model_symptoms: list[Symptom]
+    """Symptoms the model's session pass found, each with a quote verified in the trace."""
+    llm_coverage: ModelCoverage | None
+    """LLM mode: what the model judged so far."""
     root_cause: RootCause | None
     root_candidate: Candidate | None
     """The ranked candidate behind root_cause, with its hints for code correlation."""

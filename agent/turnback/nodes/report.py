@@ -8,7 +8,7 @@ from langgraph.runtime import Runtime
 
 from turnback.context import AnalysisContext
 from turnback.safety import mask_data
-from turnback.state import AnalysisState, CodeCorrelation, Report, ReportTurn
+from turnback.state import AnalysisState, CodeCorrelation, ModelCoverage, Report, ReportTurn
 
 SCHEMA_VERSION = "1.0"
 OFFLINE_NOTE = (
@@ -52,6 +52,10 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         root = root.model_copy(update={"confidence": "low"})
         notes.append(f"the root cause falls on turn {root.turn}, whose trace could not be read: "
                      "the verdict rests on the turns around it (confidence lowered to low)")
+    coverage = state.get("llm_coverage")
+    if llm is not None:
+        coverage = (coverage or ModelCoverage(model=llm.model, turns=len(state["turns"]))).model_copy(
+            update={"stopped": llm.usage.stopped})
     urls = {
         t.trace_id: url
         for t in state["turns"]
@@ -63,8 +67,7 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         experiment_id=state["experiment_id"],
         tracking_uri=ctx.store.tracking_uri,
         mode="llm" if llm else "offline",
-        mode_note=f"llm: turns judged by {llm.model}, with recorded signals as evidence"
-        if llm else OFFLINE_NOTE,
+        mode_note=llm_note(coverage) if coverage else OFFLINE_NOTE,
         discovered_schema=state["schema"].summary(),
         turns=turns,
         root_cause=root,
@@ -78,8 +81,31 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         notes=notes,
         trace_urls=urls,
         session_url=ctx.store.session_url(state["experiment_id"], state["session_id"]),
+        llm_coverage=coverage,
     )
     return {"report": mask_secrets(built)}
+
+
+def llm_note(coverage: ModelCoverage) -> str:
+    """The header in LLM mode: what the model really judged, never more."""
+    model = coverage.model
+    if coverage.turns_read:
+        read = f"{model} read {coverage.turns_read} of {coverage.turns} turns in a session-wide pass"
+        if coverage.window:
+            read += (f" (turns {coverage.window[0]}-{coverage.window[1]}, narrowed by bisection in "
+                     f"{coverage.narrowing_steps} calls)")
+    else:
+        read = f"{model} read no turn (the session pass did not answer)"
+    if coverage.candidates:
+        read += f" and adjudicated {coverage.candidates_judged} of {coverage.candidates} top candidates"
+    note = f"llm: {read}; recorded signals are evidence, and a recorded fault is never judged away"
+    if coverage.failed_calls:
+        note += f"; {coverage.failed_calls} call(s) failed, offline verdicts kept there"
+    if coverage.dropped_quotes:
+        note += f"; {coverage.dropped_quotes} model item(s) dropped, their quote not in the trace"
+    if coverage.stopped:
+        note += f"; {coverage.stopped}"
+    return note
 
 
 def mask_secrets(built: Report) -> Report:
