@@ -595,3 +595,17 @@ def test_a_claim_an_old_document_never_made_is_made_up_not_outdated(write, store
     ])
 
     assert root_of(report) == (2, "hallucinated_fact")
+
+
+def test_a_unit_named_by_a_key_and_a_month_given_as_an_iso_date_count_as_looked_up(write, store_uri):
+    account = tool_span("get_account", {"account": "5512"},
+                        {"monthly_debit_eur": 84, "next_debit": "2024-11-01"})
+    report = analyze(write, store_uri, [
+        chat_turn("How much is my monthly direct debit?",
+                  "Your monthly debit is 84 EUR, next taken in November.", children=[account]),
+        chat_turn("Odd: your letter says my debit goes up to 112 EUR from November.",
+                  "The account I can see still shows 84 EUR; I've asked billing to check."),
+    ])
+
+    assert report.root_cause is not None and report.root_cause.turn == 1
+    assert report.root_cause.category != "hallucinated_fact"

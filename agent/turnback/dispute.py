@@ -10,6 +10,7 @@ to blame: a wrong state write is the fault of the turn that wrote it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -71,9 +72,10 @@ def explain_dispute(
                 written,
             )
 
-    looked_up = (" ".join(flat_text(t.result) for t in source.tools)
+    # Keys count ("monthly_debit_eur" grounds "EUR"), and ISO dates their month's name.
+    looked_up = (" ".join(flat_text(t.result, keys=True) for t in source.tools)
                  + " ".join(d.content for r in source.retrievals for d in r.documents))
-    grounding = content_words(looked_up)
+    grounding = content_words(looked_up) | _month_names(looked_up)
     claim = disputed & content_words(source.assistant)
     # A document merely old by the calendar explains the dispute only if what the reply
     # claimed came from what was looked up; one its own metadata retires (status, expiry)
@@ -129,6 +131,15 @@ def explain_dispute(
     return Explanation(
         "disputed_by_user", f"turn {complaint.index} disputes this turn's answer", source.index
     )
+
+
+ISO_MONTH = re.compile(r"\b\d{4}-(0[1-9]|1[0-2])-\d{2}")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+
+
+def _month_names(text: str) -> set[str]:
+    return {MONTHS[int(m) - 1] for m in ISO_MONTH.findall(text)}
 
 
 def _lost_in_parsing(given: Any, produced: Any, values: list[str] | tuple[str, ...]) -> str | None:
