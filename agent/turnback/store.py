@@ -213,6 +213,13 @@ class SessionStore:
             if not token:
                 return
 
+    def search_page(self, locations: list[str], filter_string: str | None, *, max_results: int) -> Any:
+        """One page of matching trace infos, oldest first (ties by trace id): MLflow's PagedList."""
+        return self._call("trace search", lambda: self._client.search_traces(
+            locations=locations, filter_string=filter_string, order_by=["timestamp_ms ASC"],
+            max_results=max_results, include_spans=False,
+        ))
+
     def load_session(self, experiment_id: str, session_id: str) -> list[Any]:
         """Every trace of the session with its spans, oldest first, none dropped.
 
