@@ -171,3 +171,56 @@ def test_recommendations_are_grounded_in_findings(write, store_uri, git_repo, cl
         assert rec["where"] in places
         assert rec["rests_on"] and rec["verify"]
         assert any("update_address" in r or "tools.py" in r for r in rec["rests_on"])
+
+
+def _page_tokens_sent(monkeypatch) -> list:  # type: ignore[no-untyped-def]
+    """The page tokens every trace search of this test sends to MLflow (None: a first page)."""
+    sent: list = []
+    original = MlflowClient.search_traces
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(kwargs.get("page_token"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MlflowClient, "search_traces", spy)
+    return sent
+
+
+def test_sessions_streams_more_traces_than_one_page_without_offset_paging(write, store_uri, cli, monkeypatch):
+    write_three_sessions(write)  # 6 traces
+    write("complained", [
+        chat_turn("When does the branch close on Saturday?", "It closes at 17:00 on Saturday."),
+        chat_turn("Can I get a document notarised there?", "Yes, on weekdays."),
+        chat_turn("It closes at 13:00 on Saturdays, not 17:00!", "Let me check the branch hours for you."),
+    ])
+    monkeypatch.setattr("turnback.store.SQL_PAGE_SIZE", 2)  # 9 traces: five pages
+    tokens = _page_tokens_sent(monkeypatch)
+
+    rows = {r["session_id"]: r for r in json.loads(
+        cli("sessions", "--tracking-uri", store_uri, "--format", "json").stdout)}
+
+    seen = {s: (r["turns"], r["errors"], r["failing_assessments"], r["complaints"]) for s, r in rows.items()}
+    assert seen == {
+        "swallowed": (4, 1, [], 1), "unhappy": (1, 0, ["correctness"], 0), "fine": (1, 0, [], 0),
+        "complained": (3, 0, [], 1),
+    }
+    assert len(tokens) >= 5
+    # Every page is a fresh keyset query: MLflow's token (an OFFSET on a SQL store) is never sent.
+    assert tokens == [None] * len(tokens)
+
+
+def test_sessions_counts_each_trace_once_when_a_page_of_them_share_one_millisecond(
+    write, store_uri, cli, monkeypatch
+):
+    import sqlite3
+
+    write_three_sessions(write)
+    with sqlite3.connect(store_uri.removeprefix("sqlite:///")) as con:  # the test's own store
+        con.execute("UPDATE trace_info SET timestamp_ms = 1700000000000")
+    monkeypatch.setattr("turnback.store.SQL_PAGE_SIZE", 2)
+
+    rows = {r["session_id"]: r for r in json.loads(
+        cli("sessions", "--tracking-uri", store_uri, "--format", "json").stdout)}
+
+    assert {s: (r["turns"], r["errors"]) for s, r in rows.items()} == {
+        "swallowed": (4, 1), "unhappy": (1, 0), "fine": (1, 0)}

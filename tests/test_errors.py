@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from turnback.demo.builder import chat_turn
 
-from tests.mlflow_server import free_port
+from tests.mlflow_server import free_port, health_then_hang_server
 
 
 def installed_command() -> str:
@@ -126,6 +126,17 @@ def test_installed_command_fails_fast_on_an_unreachable_server():
         f"turnback: error: cannot reach MLflow tracking server at {url}"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_a_server_that_answers_health_then_hangs_is_a_one_line_error(cli):
+    with health_then_hang_server() as url:
+        result = cli("analyze", "sess-1", "--tracking-uri", url, "--no-self-trace")
+
+    assert_one_line_error(
+        result,
+        f"cannot reach MLflow tracking server at {url}: "
+        "it answers /health but its API did not reply within 5s",
+    )
 
 
 def test_installed_command_reports_an_unknown_session_in_one_line(populated):

@@ -17,7 +17,7 @@ from turnback import analyze_session
 from turnback.demo.builder import chat_turn, tool_span
 from turnback.repo_files import candidate_files
 
-from tests.mlflow_server import free_port
+from tests.mlflow_server import free_port, health_then_hang_server
 from tests.openai_stub import ScriptedJudge
 from tests.test_analyze import plain_session
 from tests.test_llm_mode import model
@@ -447,6 +447,18 @@ def test_an_unreachable_trace_to_server_is_given_up_at_once(write, store_uri, cl
 
     assert result.exit_code == 0, result.stderr
     assert f"not traced: could not open {trace_to} (cannot reach {trace_to})" in result.stdout
+
+
+def test_a_trace_to_server_that_hangs_after_health_is_given_up_and_the_report_stands(write, store_uri, cli):
+    write("s", plain_session())
+
+    with health_then_hang_server() as trace_to:
+        result = cli("analyze", "s", "--tracking-uri", store_uri, "--trace-to", trace_to)
+
+    assert result.exit_code == 0, result.stderr
+    assert "**Verdict: root cause at turn 2**" in result.stdout
+    assert (f"not traced: could not open {trace_to} ({trace_to}: it answers /health but its API "
+            "did not reply within 5s)") in result.stdout
 
 
 def test_the_terminal_view_masks_secrets_and_passes_no_escape_sequence(write, store_uri):

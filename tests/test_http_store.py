@@ -47,3 +47,40 @@ def test_unknown_session_over_http_is_a_one_line_error(server_uri, cli):
     assert result.stderr.strip().splitlines()[-1] == (
         f"turnback: error: session 'ghost' not found in any experiment of {server_uri}"
     )
+
+
+def test_sessions_over_http_streams_more_traces_than_one_page(server_uri, cli, monkeypatch):
+    from turnback.demo.builder import chat_turn
+
+    write_session(server_uri, "http-listing", "paged-a", plain_session())
+    write_session(server_uri, "http-listing", "paged-b", [
+        chat_turn("When does the branch close on Saturday?", "It closes at 17:00 on Saturday."),
+        chat_turn("It closes at 13:00 on Saturdays, not 17:00!", "Let me check the branch hours for you."),
+    ])
+    monkeypatch.setattr("turnback.store.HTTP_PAGE_SIZE", 2)  # 6 traces: three pages and more
+
+    result = cli("sessions", "--tracking-uri", server_uri, "--experiment-name", "http-listing",
+                 "--format", "json")
+
+    assert result.exit_code == 0, result.stderr
+    rows = {r["session_id"]: (r["turns"], r["errors"], r["complaints"]) for r in json.loads(result.stdout)}
+    assert rows == {"paged-a": (4, 1, 1), "paged-b": (2, 0, 1)}
+
+
+def test_a_flagged_batch_over_http_probes_the_server_and_opens_the_store_once(server_uri, cli, tmp_path,
+                                                                              monkeypatch):
+    import turnback.store
+
+    write_session(server_uri, "http-batch", "batch-a", plain_session())
+    write_session(server_uri, "http-batch", "batch-b", plain_session())
+    probes: list[str] = []
+    original = turnback.store.probe_server
+    monkeypatch.setattr(turnback.store, "probe_server",
+                        lambda uri, *a: probes.append(uri) or original(uri, *a))
+
+    result = cli("analyze", "--flagged", "--tracking-uri", server_uri, "--experiment-name", "http-batch",
+                 "--no-self-trace", "--output-dir", str(tmp_path / "reports"), "--format", "json")
+
+    assert result.exit_code == 0, result.stderr
+    assert sorted(e["session_id"] for e in json.loads(result.stdout)) == ["batch-a", "batch-b"]
+    assert probes == [server_uri]  # one store for the listing and both analyses

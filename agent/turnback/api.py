@@ -67,8 +67,23 @@ def analyze_session(
             resolved = store.find_session_experiment(session_id)
             if progress:
                 progress(f"session {session_id} found in experiment {resolved}")
-        report = run_analysis(
+        return analyze_in_store(
             store, session_id, resolved, repo=repo_path, llm=llm, input_key=input_key,
+            output_key=output_key, self_trace_uri=self_trace_uri, progress=progress, write_back=write_back,
+        )
+
+
+def analyze_in_store(
+    store: SessionStore, session_id: str, experiment_id: str, *, repo: str | Path | None = None,
+    llm: ChatModel | None = None, input_key: str | None = None, output_key: str | None = None,
+    self_trace_uri: str | None = DEFAULT, progress: Callable[[str], None] | None = None,
+    write_back: bool = False,
+) -> Report:
+    """`analyze_session` in an open store, for a session whose experiment is known (a listed
+    one): a batch opens the store, probes the server and looks the experiment up once."""
+    with quiet_mlflow_logs():
+        report = run_analysis(
+            store, session_id, experiment_id, repo=_check_repo(repo), llm=llm, input_key=input_key,
             output_key=output_key, self_trace_uri=self_trace_uri, progress=progress,
         )
         if write_back:

@@ -19,6 +19,7 @@ from turnback.errors import TurnbackError
 if TYPE_CHECKING:
     from turnback.llm import OpenAIChatModel
     from turnback.state import Report, SessionSummary
+    from turnback.store import SessionStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]
@@ -180,7 +181,7 @@ def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_nam
     from turnback.render import sessions_to_json, sessions_to_markdown
 
     try:
-        listed = _list_sessions(tracking_uri, experiment_id, experiment_name)
+        _store, listed = _list_sessions(tracking_uri, experiment_id, experiment_name)
     except TurnbackError as exc:
         raise InputError(str(exc)) from exc
     shown = [s for s in listed if s.flagged] if flagged else listed
@@ -229,7 +230,8 @@ def _analyze(*args: Any, **kwargs: Any) -> Report:
 
 def _list_sessions(
     tracking_uri: str | None, experiment_id: str | None, experiment_name: str | None
-) -> list[SessionSummary]:
+) -> tuple[SessionStore, list[SessionSummary]]:
+    """The store, opened once, and its sessions (a --flagged batch analyzes them in that store)."""
     from turnback.sessions import list_sessions
     from turnback.store import SessionStore, default_tracking_uri, quiet_mlflow_http
 
@@ -241,7 +243,7 @@ def _list_sessions(
         ids = [store.experiment_by_name(experiment_name)]
     else:
         ids = store.all_experiment_ids()
-    return list_sessions(store, ids)
+    return store, list_sessions(store, ids)
 
 
 def _run_flagged(
@@ -256,6 +258,7 @@ def _run_flagged(
     Each session fails alone: its index row says why and the batch goes on. The exit code
     is then that of the worst failure (3 internal over 2 input), else 1/0 as usual.
     """
+    from turnback.api import analyze_in_store
     from turnback.render import (
         FailedSession,
         index_to_json,
@@ -269,8 +272,9 @@ def _run_flagged(
     progress = _progress_printer(quiet)
     _check_output_folder(output)
     try:
-        flagged = [s for s in _list_sessions(options["tracking_uri"], options["experiment_id"],
-                                             options["experiment_name"]) if s.flagged]
+        store, listed = _list_sessions(options["tracking_uri"], options["experiment_id"],
+                                       options["experiment_name"])
+        flagged = [s for s in listed if s.flagged]
     except TurnbackError as exc:
         raise InputError(str(exc)) from exc
     try:
@@ -283,9 +287,12 @@ def _run_flagged(
         for number, summary in enumerate(flagged, 1):
             step(f"[{number}/{len(flagged)}] analyzing session {summary.session_id}")
             try:
-                report = _analyze(summary.session_id, progress=lambda _line: None,
-                                  **{**options, "experiment_id": summary.experiment_id,
-                                     "experiment_name": None})
+                # One store, client and experiment lookup for the whole batch: each
+                # session's experiment comes from the listing.
+                report = analyze_in_store(
+                    store, summary.session_id, summary.experiment_id, progress=lambda _line: None,
+                    **{k: v for k, v in options.items()
+                       if k not in ("tracking_uri", "experiment_id", "experiment_name")})
                 text = to_json(report) if fmt == "json" else to_markdown(report)
                 (output_dir / report_file_name(report, fmt)).write_text(_safe_output(text), encoding="utf-8")
             except KeyboardInterrupt:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextvars
 import os
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,17 +109,17 @@ def span(name: str, span_type: str = "CHAIN") -> Iterator[RecordedSpan | None]:
 
 @contextmanager
 def self_tracing(uri: str | None, session_id: str) -> Iterator[SelfTrace]:
-    """Trace the analysis run into `uri`; `None` turns turnback's own tracing off."""
+    """Trace the analysis run into `uri`; `None` turns turnback's own tracing off.
+
+    The self-trace store is opened in a background thread while the analysis runs (spans
+    are kept in memory meanwhile), so opening it (a first run creates its schema, a server
+    is probed) is off the analysis' critical path; the trace is written at the end.
+    """
     record = SelfTrace(uri)
     if uri is None:
         yield record
         return
-    try:
-        record.experiment_id = _prepare_store(uri)
-    except Exception as exc:  # tracing must never stop the analysis
-        record.problem = f"could not open {uri} ({_first_line(exc)})"
-        yield record
-        return
+    opening = _Opening(uri)
     record.trace_id = "tr-" + secrets.token_hex(16)
     root = RecordedSpan("turnback.analyze", "AGENT", _new_span_id(), None, time.time_ns())
     root.set_inputs({"session_id": session_id})
@@ -134,9 +135,38 @@ def self_tracing(uri: str | None, session_id: str) -> Iterator[SelfTrace]:
         _CURRENT.reset(token)
         root.end_ns = time.time_ns()
         try:
-            _write_trace(record, session_id)
-        except Exception as exc:  # a failed write loses the trace, never the report
-            record.problem = f"could not write to {uri} ({_first_line(exc)})"
+            record.experiment_id = opening.result()
+        except Exception as exc:  # tracing must never stop the analysis
+            record.problem = f"could not open {uri} ({_first_line(exc)})"
+        else:
+            try:
+                _write_trace(record, session_id)
+            except Exception as exc:  # a failed write loses the trace, never the report
+                record.problem = f"could not write to {uri} ({_first_line(exc)})"
+
+
+class _Opening:
+    """`_prepare_store(uri)` running in a daemon thread; `result()` waits for it."""
+
+    def __init__(self, uri: str) -> None:
+        self._experiment_id: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(uri,), name="turnback-self-trace",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, uri: str) -> None:
+        try:
+            self._experiment_id = _prepare_store(uri)
+        except BaseException as exc:  # handed to result(), which records it as the problem
+            self._error = exc
+
+    def result(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._experiment_id is not None
+        return self._experiment_id
 
 
 def _prepare_store(uri: str) -> str:
@@ -148,12 +178,15 @@ def _prepare_store(uri: str) -> str:
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if uri.startswith(("http://", "https://")):
-        import requests
+        from turnback.store import ServerHangs, probe_server
 
-        # Seconds, not the minute of MLflow's HTTP retries, when the server is not there.
+        # Seconds, not the minute of MLflow's HTTP retries, when the server is not there
+        # or answers /health and then hangs.
         try:
-            requests.get(uri.rstrip("/") + "/health", timeout=5)
-        except requests.RequestException as exc:
+            probe_server(uri)
+        except ServerHangs as exc:
+            raise ConnectionError(f"{uri}: {exc}") from exc
+        except ConnectionError as exc:
             raise ConnectionError(f"cannot reach {uri}") from exc
     client = MlflowClient(absolute_sqlite(uri))
     experiment = client.get_experiment_by_name(SELF_EXPERIMENT)

@@ -101,15 +101,10 @@ class SessionStore:
 
     def _probe_server(self) -> None:
         """Fail in seconds, not after minutes of MLflow's HTTP retries."""
-        import requests
-
-        url = self.tracking_uri.rstrip("/") + "/health"
         try:
-            requests.get(url, timeout=PROBE_TIMEOUT_SECONDS)
-        except requests.RequestException as exc:
-            raise TurnbackError(
-                f"cannot reach MLflow tracking server at {self.tracking_uri}: {_first_line(exc)}"
-            ) from exc
+            probe_server(self.tracking_uri)
+        except ConnectionError as exc:
+            raise TurnbackError(f"cannot reach MLflow tracking server at {self.tracking_uri}: {exc}") from exc
 
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
         self.calls += 1
@@ -218,6 +213,13 @@ class SessionStore:
             if not token:
                 return
 
+    def search_page(self, locations: list[str], filter_string: str | None, *, max_results: int) -> Any:
+        """One page of matching trace infos, oldest first (ties by trace id): MLflow's PagedList."""
+        return self._call("trace search", lambda: self._client.search_traces(
+            locations=locations, filter_string=filter_string, order_by=["timestamp_ms ASC"],
+            max_results=max_results, include_spans=False,
+        ))
+
     def load_session(self, experiment_id: str, session_id: str) -> list[Any]:
         """Every trace of the session with its spans, oldest first, none dropped.
 
@@ -289,6 +291,34 @@ class SessionStore:
 
     def trace_url(self, experiment_id: str, session_id: str, trace_id: str) -> str | None:
         return turn_url(self.tracking_uri, experiment_id, session_id, trace_id)
+
+
+class ServerHangs(ConnectionError):
+    """The server answers /health, then leaves API calls hanging."""
+
+
+def probe_server(uri: str, timeout: float = PROBE_TIMEOUT_SECONDS) -> None:
+    """Raise ConnectionError (one line) unless the server at `uri` answers both `/health` and
+    a cheap API call within `timeout` seconds each.
+
+    A server that answers /health and then hangs would otherwise hold every MLflow request
+    for its full timeout, times its retries: over a minute before the first error line.
+    """
+    import requests
+
+    base = uri.rstrip("/")
+    try:
+        requests.get(f"{base}/health", timeout=timeout)
+    except requests.RequestException as exc:
+        raise ConnectionError(_first_line(exc)) from exc
+    try:
+        # Any HTTP answer will do (even an error status): the point is that the API replies.
+        requests.get(f"{base}/api/2.0/mlflow/experiments/search", params={"max_results": 1},
+                     timeout=timeout)
+    except requests.Timeout as exc:
+        raise ServerHangs(f"it answers /health but its API did not reply within {timeout:g}s") from exc
+    except requests.RequestException as exc:
+        raise ConnectionError(_first_line(exc)) from exc
 
 
 def session_url(tracking_uri: str | None, experiment_id: str, session_id: str) -> str | None:

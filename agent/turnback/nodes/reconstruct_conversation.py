@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from turnback.context import AnalysisContext
 from turnback.conventions import (
@@ -38,6 +36,9 @@ from turnback.state import (
     Turn,
 )
 from turnback.store import SESSION_KEY
+
+if TYPE_CHECKING:  # only annotations: `turnback sessions` shares this module and needs no langgraph
+    from langgraph.runtime import Runtime
 
 # How much of an earlier user message, from its start, must match a message sent to an
 # LLM for that turn to count as still in the context window.
