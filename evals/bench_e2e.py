@@ -189,19 +189,11 @@ def analyze_vs_read(uri: str, session_id: str, page_size: int, env: dict[str, st
 
 
 def correlate_vs_git_grep(files: int, workdir: Path) -> float:
-    """turnback's code search over git grep's time on a generated repo of `files` files.
+    """turnback's code search over git grep's time on a generated repo of `files` files
+    (evals.bench_correlate measures both side by side; `workdir` is unused there)."""
+    from evals.bench_correlate import correlate_ratio
 
-    The one place that knows evals.bench_correlate's API: switch here when it changes."""
-    from evals.bench_correlate import git_grep, make_repo, turnback_search
-
-    repo = make_repo(workdir, files)
-    times: dict[str, list[float]] = {"turnback": [], "git grep": []}
-    for _ in range(3):
-        for name, search in (("turnback", turnback_search), ("git grep", git_grep)):
-            start = time.perf_counter()
-            search(repo)
-            times[name].append(time.perf_counter() - start)
-    return statistics.median(times["turnback"]) / statistics.median(times["git grep"])
+    return correlate_ratio(files)
 
 
 # --- main -------------------------------------------------------------------------------

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from turnback.context import AnalysisContext
-from turnback.repo_files import CODE_SUFFIXES, candidate_files, read_text
+from turnback.repo_files import CODE_SUFFIXES, candidate_files, read_text, suffix
+from turnback.repo_search import LineHits, LineSearch, grep_lines
 from turnback.state import AnalysisState, Candidate, CodeCorrelation, CodeFinding, RootCause, Turn
 
 MAX_FINDINGS = 20
@@ -26,17 +28,21 @@ SESSION_ID = re.compile(
     r"|\bsession_id\s*=|\b(cookies|headers)\b.*(sess|sid|conversation)",
     re.IGNORECASE,
 )
+# No leading `\w*` before a keyword: searched anywhere in a line it adds no match, and
+# made every long word cost its length squared.
 HISTORY_WINDOW = re.compile(
-    r"\w*(history|messages|turns|context)\w*\s*\[\s*-\s*\w+\s*:\s*\]"
+    r"(history|messages|turns|context)\w*\s*\[\s*-\s*\w+\s*:\s*\]"
     r"|\b[A-Z_]*(WINDOW|HISTORY|MAX_TURNS|MAX_MESSAGES|CONTEXT_TURNS)[A-Z_]*\s*=\s*\d+"
     r"|\b(truncate|summari[sz]e)\w*\("
     # Dropping the oldest messages in place, or a bounded queue of them.
-    r"|\b\w*(history|messages|turns|context)\w*\.pop\(\s*0\s*\)"
+    r"|(history|messages|turns|context)\w*\.pop\(\s*0\s*\)"
     r"|\bdel\s+\w*(history|messages|turns|context)\w*\s*\["
     r"|\bdeque\(.*\bmaxlen\s*="
     r"|\bMAX_\w*(PROMPT|CONTEXT|HISTORY)\w*(CHARS|TOKENS)\s*=\s*\d+",
 )
 MEMORY_STATE = re.compile(r"\b(memory|user_profile|profile_store|session_state|entities)\b\s*(\[|\.\w+\(|=)")
+# The patterns a line answers by itself: git grep picks the lines they may match.
+LINE_PATTERNS = [SESSION_ID, HISTORY_WINDOW, MEMORY_STATE]
 EXCEPT = re.compile(r"^\s*except\b")
 SUCCESS_RETURN = re.compile(
     r"^\s*(return\b.*(success|confirm|\bok\b|True|\"done\"|'done'|status)|pass\s*$)", re.IGNORECASE
@@ -141,17 +147,9 @@ def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) 
             "code_correlation": CodeCorrelation(status="skipped", repo=str(ctx.repo), note=note),
             "code_findings": [],
         }
-    files = candidate_files(ctx.repo)
-    ctx.progress(f"searching {len(files)} files in {ctx.repo} for the code behind turn {root.turn}")
+    ctx.progress(f"searching {ctx.repo} for the code behind turn {root.turn}")
     targets = targets_for(state["turns"][root.turn - 1], state.get("root_candidate"))
-    if root.category in MISSING_FIELD_CATEGORIES and targets.hints:
-        targets.field_readers = field_readers(ctx.repo, files, targets.hints)
-    findings: list[CodeFinding] = []
-    for rel in files:
-        text = read_text(ctx.repo / rel)
-        if text:
-            findings.extend(scan_file(rel.as_posix(), text, targets, root))
-    ranked = rank(findings)
+    files, ranked = search_repo(ctx.repo, targets, root)
     note = f"{len(ranked)} finding(s) for turn {root.turn}'s spans, prompt and errors"
     return {
         "code_correlation": CodeCorrelation(
@@ -199,23 +197,80 @@ def _span_name(turn: Turn, span_id: str) -> str | None:
                  for s in steps if s.span_id == span_id), None)
 
 
-def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[CodeFinding]:
-    lines = text.splitlines()
-    found: list[CodeFinding] = []
-    code = PurePosixPath(path).suffix.lower() in CODE_SUFFIXES
+def search_repo(repo: Path, targets: Targets, root: RootCause) -> tuple[list[str], list[CodeFinding]]:
+    """(the files searched, the ranked findings). git grep (Python without git) picks the
+    lines that name one of the turn's targets or that a line pattern may match, scanning
+    while the files are listed; a file is read whole only when it names a target (or,
+    with no prompt recorded, defines a prompt)."""
+    if root.category in MISSING_FIELD_CATEGORIES and targets.hints:
+        # The hand-off search needs the functions that read the missing field first.
+        files = candidate_files(repo)
+        targets.field_readers = field_readers(repo, files, targets.hints)
+        hits = grep_lines(repo, files, *search_terms(targets, root))
+    else:
+        with LineSearch(repo, *search_terms(targets, root)) as search:
+            files = candidate_files(repo)
+            hits = search.lines(files)
+    return files, findings_in(repo, files, hits, targets, root)
 
-    def add(line_no: int, kind: str, answers: str, snippet: str | None = None, bonus: int = 0) -> None:
-        score = RELEVANCE[kind] + CATEGORY_BOOST.get(root.category, {}).get(kind, 0) + bonus
-        found.append(
-            CodeFinding(
-                path=path, line=line_no, kind=kind, answers=answers, relevance=score,
-                snippet=(snippet or lines[line_no - 1]).strip()[:200],
-            )
-        )
+
+def findings_in(repo: Path, files: list[str], hits: LineHits, targets: Targets, root: RootCause
+                ) -> list[CodeFinding]:
+    """The ranked findings among the lines grep picked in `files`."""
+    names = target_strings(targets, root)
+    findings: list[CodeFinding] = []
+    affinity: dict[str, int] = {}
+    for path in files:  # in path order, so equal findings on one line resolve as before
+        lines = hits.get(path)
+        if not lines:
+            continue
+        named = any(name in line for _, line in lines for name in names)
+        defines_prompt = not targets.prompt_text and any(PROMPT_DEFINITION.search(line) for _, line in lines)
+        text = read_text(repo / path) if named or defines_prompt else None
+        if text:
+            findings.extend(scan_file(path, text, targets, root, picked={i for i, _ in lines}))
+            affinity[path] = sum(name in text for name in names)
+        findings.extend(scan_lines(path, lines, targets, root))
+    return rank(findings, affinity)
+
+
+def search_terms(targets: Targets, root: RootCause) -> tuple[list[re.Pattern[str]], list[str]]:
+    """What grep looks for: (the patterns a line answers by itself, the target strings)."""
+    prompt_definitions = [] if targets.prompt_text else [PROMPT_DEFINITION]
+    return LINE_PATTERNS + prompt_definitions, target_strings(targets, root)
+
+
+def target_strings(targets: Targets, root: RootCause) -> list[str]:
+    """Every string whose presence makes `scan_file` look at a file: a file naming none
+    of them can only hold `scan_lines` findings."""
+    swallowing = root.category in SWALLOWING_CATEGORIES
+    strings = [
+        *targets.span_names, *targets.hints, *targets.value_origins, *targets.error_messages,
+        *targets.data_sources, *(targets.prompt_probes if targets.prompt_text else []),
+        *([targets.culprit] if targets.culprit else []),
+        *(f"{name}(" for name in targets.failing_spans if swallowing),
+        *(f"{name}(" for name in targets.field_readers),
+        *(key for key in targets.document_keys if root.category == "outdated_retrieval"),
+    ]
+    return sorted(set(strings))
+
+
+def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: set[int] | None = None
+              ) -> list[CodeFinding]:
+    """Findings that need the whole file: functions named by the turn's spans and what
+    they swallow, the root fault's evidence, prompt text, value origins, document order
+    and hand-offs. `picked`: the lines grep picked, the only ones a prompt definition
+    can be on (None: any line)."""
+    lines = _lines(text)
+    found: list[CodeFinding] = []
+    code = suffix(path) in CODE_SUFFIXES
+    add = _adder(found, path, lines, root)
 
     # Whole-file membership tests first: most files name none of the targets, and a
     # substring test is far cheaper than a regex per line.
-    for name in (n for n in targets.span_names if code and n in text):
+    # Sets walked in sorted order: which name a shared line is credited to never depends
+    # on the process's string hashing.
+    for name in (n for n in sorted(targets.span_names) if code and n in text):
         definition = re.compile(
             rf"^\s*(async\s+def|def|function|func|fn)\s+{re.escape(name)}\b"
             rf"|^\s*(const|let|var)\s+{re.escape(name)}\s*=|name\s*=\s*[\"']{re.escape(name)}[\"']"
@@ -248,7 +303,7 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
     if root.category in SWALLOWING_CATEGORIES and code:
         # The handler that turns the failure into a success may sit in an untraced caller:
         # an `except` returning success in a function that calls the failing step.
-        calls = [n for n in targets.failing_spans if f"{n}(" in text]
+        calls = [n for n in sorted(targets.failing_spans) if f"{n}(" in text]
         for j, except_line, returned in swallowed_errors(lines, 0) if calls else []:
             body = _enclosing_body(lines, j)
             callee = next((n for n in calls if any(re.search(rf"\b{re.escape(n)}\(", lines[k - 1])
@@ -281,14 +336,14 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
             if defined and defined.group(1) in rules:
                 add(i, "value_origin", f"defines {defined.group(1)}, the rule '{step}' read turn "
                     f"{root.turn}'s input with")
-    for i, line in _prompt_lines(text, lines, targets):
+    for i, line in _prompt_lines(text, lines, targets, picked):
         licenses = root.category in CONTENT_CATEGORIES and ANSWER_ANYWAY.search(line)
         recorded = "system prompt text sent" if targets.prompt_text else "a system prompt (none was recorded)"
         why = f"{recorded} at turn {root.turn}" + (
             ": it tells the model to answer without the facts" if licenses else "")
         add(i, "prompt_text", why, bonus=PROMPT_LICENSE_BONUS if licenses else 0)
     if code and root.category == "outdated_retrieval":
-        names_documents = [k for k in targets.document_keys if f'"{k}"' in text or f"'{k}'" in text]
+        names_documents = [k for k in sorted(targets.document_keys) if f'"{k}"' in text or f"'{k}'" in text]
         if names_documents or any(n in text for n in targets.span_names):
             for i, line in enumerate(lines, 1):
                 if DOCUMENT_ORDER.search(line):
@@ -302,13 +357,23 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
                 if missing:
                     add(i, "handoff_builder", f"hands '{callee}' a payload without '{missing[0]}', "
                         f"which '{callee}' reads (the field missing at turn {root.turn})")
-    messages = {probe: full for probe, full in targets.error_messages.items() if code and probe in text}
-    sources = [s for s in targets.data_sources if s in text]
-    for i, line in enumerate(lines, 1):
-        for probe, message in messages.items():
+    return found
+
+
+def scan_lines(path: str, picked: list[tuple[int, str]], targets: Targets, root: RootCause
+               ) -> list[CodeFinding]:
+    """Findings one line shows by itself, among the (line number, line) pairs grep picked:
+    where the recorded error is raised, a data source named, the session id assigned,
+    history windowed, state carried."""
+    found: list[CodeFinding] = []
+    code = suffix(path) in CODE_SUFFIXES
+    add = _adder(found, path, dict(picked), root)
+    for i, line in picked:
+        for probe, message in targets.error_messages.items() if code else ():
             if probe in line:
                 add(i, "error_origin", f"raises the error recorded at turn {root.turn}: {message}")
-        for source in sources:
+        # The most specific source first: "kb/returns-2021.md" before "returns-2021.md".
+        for source in sorted(targets.data_sources, key=lambda s: (-len(s), s)):
             if source in line:
                 add(i, "data_source", f"data source retrieved at turn {root.turn}: {source}")
         if not code:
@@ -322,21 +387,41 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause) -> list[C
     return found
 
 
-def field_readers(repo: Path, files: list[PurePosixPath | Path], fields: list[str]) -> dict[str, set[str]]:
+def _adder(found: list[CodeFinding], path: str, lines: list[str] | dict[int, str], root: RootCause
+           ) -> Callable[..., None]:
+    """add(line_no, kind, answers, snippet=None, bonus=0): a finding scored for `root`."""
+    def add(line_no: int, kind: str, answers: str, snippet: str | None = None, bonus: int = 0) -> None:
+        score = RELEVANCE[kind] + CATEGORY_BOOST.get(root.category, {}).get(kind, 0) + bonus
+        text = snippet or (lines[line_no] if isinstance(lines, dict) else lines[line_no - 1])
+        found.append(CodeFinding(path=path, line=line_no, kind=kind, answers=answers, relevance=score,
+                                 snippet=text.strip()[:200]))
+    return add
+
+
+def _lines(text: str) -> list[str]:
+    """The file's lines as git and editors number them: split at newlines only (a form
+    feed or a lone carriage return inside a line does not start a new one)."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def field_readers(repo: Path, files: list[str], fields: list[str]) -> dict[str, set[str]]:
     """Functions that read one of `fields` out of something they were handed
     (`handoff.get("account_id")`, `payload["account_id"]`), by name."""
     wanted = [f for f in fields if _identifier(f)]
+    code_files = [f for f in files if suffix(f) in CODE_SUFFIXES]
+    quoted = [f"{q}{f}{q}" for f in wanted for q in "\"'"]
     readers: dict[str, set[str]] = {}
-    for rel in files:
-        if PurePosixPath(rel).suffix.lower() not in CODE_SUFFIXES:
-            continue
+    for rel in grep_lines(repo, code_files, [], quoted) if wanted else ():
         text = read_text(repo / rel) or ""
         present = [f for f in wanted if f'"{f}"' in text or f"'{f}'" in text]
         if not present:
             continue
         reads = {name: re.compile(rf"\.get\(\s*[\"']{name}[\"']|\[\s*[\"']{name}[\"']\s*\](?!\s*=[^=])")
                  for name in present}
-        lines = text.splitlines()
+        lines = _lines(text)
         for i, line in enumerate(lines, 1):
             match = DEF.match(line)
             if not match:
@@ -364,7 +449,8 @@ def _decorated_def(lines: list[str], decorator_line: int) -> int:
     return decorator_line
 
 
-def _prompt_lines(text: str, lines: list[str], targets: Targets) -> list[tuple[int, str]]:
+def _prompt_lines(text: str, lines: list[str], targets: Targets, picked: set[int] | None = None
+                  ) -> list[tuple[int, str]]:
     """The lines that spell out the prompt: with a recorded prompt, each line whose string
     text is part of it (a file holds it only if a probe matches); without one, the lines of
     every prompt-like definition."""
@@ -375,7 +461,7 @@ def _prompt_lines(text: str, lines: list[str], targets: Targets) -> list[tuple[i
                 if any(piece in targets.prompt_text for piece in _literal_pieces(line))]
     found = []
     for i, line in enumerate(lines, 1):
-        if PROMPT_DEFINITION.search(line):
+        if (picked is None or i in picked) and PROMPT_DEFINITION.search(line):
             found.extend(_literal_block(lines, i))
     return found
 
@@ -548,13 +634,19 @@ def swallowed_errors(lines: list[str], def_line: int) -> list[tuple[int, str, st
     return hits
 
 
-def rank(findings: list[CodeFinding]) -> list[CodeFinding]:
+def rank(findings: list[CodeFinding], affinity: dict[str, int] | None = None) -> list[CodeFinding]:
+    """The most relevant findings, at most MAX_PER_KIND of a kind. Among equally relevant
+    ones, code outside tests first, then files naming more of the turn's targets
+    (`affinity`: path -> how many), so a test double or a namesake never crowds out the
+    traced `def`; the path decides only what is tied on all of these."""
+    affinity = affinity or {}
     # One finding per line: the most relevant reading of it.
     best: dict[tuple[str, int], CodeFinding] = {}
     for f in findings:
         if (f.path, f.line) not in best or f.relevance > best[(f.path, f.line)].relevance:
             best[(f.path, f.line)] = f
-    ordered = sorted(best.values(), key=lambda f: (-f.relevance, f.path, f.line))
+    ordered = sorted(best.values(), key=lambda f: (
+        -f.relevance, _is_test(f.path), -affinity.get(f.path, 0), f.path, f.line))
     per_kind: dict[str, int] = {}
     kept: list[CodeFinding] = []
     for finding in ordered:
@@ -567,6 +659,16 @@ def rank(findings: list[CodeFinding]) -> list[CodeFinding]:
         if per_kind[finding.kind] <= MAX_PER_KIND:
             kept.append(finding)
     return kept[:MAX_FINDINGS]
+
+
+TEST_DIRS = {"test", "tests", "testing", "__tests__", "spec", "specs"}
+
+
+def _is_test(path: str) -> bool:
+    *folders, name = path.split("/")
+    stem = name.rpartition(".")[0] or name
+    return (not TEST_DIRS.isdisjoint(folders) or stem.startswith("test_") or stem == "conftest"
+            or stem.endswith(("_test", ".test", ".spec")))
 
 
 def _probes(prompt: str) -> list[str]:
