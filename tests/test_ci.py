@@ -42,6 +42,28 @@ def test_a_session_whose_only_sign_of_trouble_is_a_user_complaint_is_flagged(wri
     assert (rows["content"]["complaints"], rows["content"]["flagged"]) == (0, False)
 
 
+def test_a_complaint_is_heard_under_the_input_and_output_keys_analyze_reads(write, store_uri, cli):
+    # An app whose handler takes (session_id, user_message) and returns {"reply": ...}:
+    # `analyze` finds the turns there, so the listing must hear the complaint there too.
+    def turn(user: str, reply: str):  # type: ignore[no-untyped-def]
+        return chat_turn(user, {"reply": reply}, inputs={"session_id": "s-1", "user_message": user})
+
+    write("complained", [
+        turn("Book a table for 4 on Friday at 19:30 please.", "Done: a table for 4 on Friday at 14:30."),
+        turn("No, I said 19:30, not 14:30.", "Sorry about that, I changed it to 19:30."),
+    ])
+    write("content", [
+        turn("Book a table for 4 on Friday at 19:30 please.", "Done: a table for 4 on Friday at 19:30."),
+        turn("Perfect, thank you!", "You're welcome."),
+    ])
+
+    rows = {r["session_id"]: r for r in json.loads(
+        cli("sessions", "--tracking-uri", store_uri, "--format", "json").stdout)}
+
+    assert (rows["complained"]["complaints"], rows["complained"]["flagged"]) == (1, True)
+    assert (rows["content"]["complaints"], rows["content"]["flagged"]) == (0, False)
+
+
 def test_sessions_lists_turns_errors_and_failing_assessments(write, store_uri, cli):
     write_three_sessions(write)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from turnback.causal.symptoms import EARLIER_EXCHANGES
+from turnback.conventions import INPUT_FIELDS, OUTPUT_FIELDS
 from turnback.dissatisfaction import detect_dissatisfaction
 from turnback.nodes.reconstruct_conversation import read_assessments, state_name
 from turnback.signals import assessment_polarity
@@ -106,8 +107,8 @@ class SessionTally:
             record.name for record in read_assessments(trace, 0)
             if not record.error and assessment_polarity(record)[0] == "negative"
         )
-        user = preview_text(getattr(info, "request_preview", None))
-        reply = preview_text(getattr(info, "response_preview", None))
+        user = preview_text(getattr(info, "request_preview", None), INPUT_FIELDS)
+        reply = preview_text(getattr(info, "response_preview", None), OUTPUT_FIELDS)
         if self.recent and user:
             previous = self.recent[-1][1]
             self.complaints += detect_dissatisfaction(user, previous, list(self.recent)).complaint
@@ -121,12 +122,11 @@ class SessionTally:
         )
 
 
-PREVIEW_KEYS = ("message", "input", "question", "query", "prompt", "text", "content")
-
-
-def preview_text(preview: str | None) -> str | None:
-    """The text of a request or response preview: a JSON string, the usual input key of a
-    JSON object, the last message of a chat, or the preview as it is (it may be cut off)."""
+def preview_text(preview: str | None, fields: tuple[str, ...] = INPUT_FIELDS) -> str | None:
+    """The text of a request or response preview: a JSON string, the first of `fields`
+    holding a string in a JSON object (the input or output keys `analyze` discovers, so
+    `user_message` or `reply` are read here too), the last message of a chat, or the
+    preview as it is (it may be cut off)."""
     if not preview:
         return None
     try:
@@ -137,5 +137,5 @@ def preview_text(preview: str | None) -> str | None:
         messages = value.get("messages")
         if isinstance(messages, list) and messages and isinstance(messages[-1], dict):
             return str(messages[-1].get("content") or "") or None
-        return next((value[k] for k in PREVIEW_KEYS if isinstance(value.get(k), str)), None)
+        return next((value[k] for k in fields if isinstance(value.get(k), str)), None)
     return value if isinstance(value, str) else None
