@@ -167,6 +167,69 @@ def test_the_parser_line_that_computed_the_wrong_field_is_named(write, store_uri
     assert "'floor'" in found.answers
 
 
+BOOKING_APP_PY = '''import mlflow
+
+from parser import parse_booking
+
+
+@mlflow.trace(span_type="MEMORY")
+def recall(session_id):
+    return STORE.get(session_id, {})
+
+
+@mlflow.trace(span_type="MEMORY")
+def remember(session_id, key, value):
+    STORE.setdefault(session_id, {})[key] = value
+
+
+@mlflow.trace(span_type="LLM")
+def call_model(messages):
+    return client.chat(messages)
+
+
+@mlflow.trace(span_type="AGENT")
+def handle_turn(session_id, user_message):
+    state = recall(session_id)
+    booking = parse_booking(user_message)
+    remember(session_id, "booking", booking)
+    return call_model([state, booking, user_message])
+'''
+BOOKING_PARSER_PY = '''import re
+
+import mlflow
+
+
+@mlflow.trace(span_type="PARSER")
+def parse_booking(text):
+    hour, minute = re.findall(r"(\\d{1,2}):(\\d{2})", text)[0]
+    hour = int(hour) - 5 if int(hour) >= 12 else int(hour) + 12
+    return {"time": f"{hour}:{minute}", "people": int(re.search(r"for (\\d+)", text).group(1))}
+'''
+
+
+def test_a_misparsed_value_the_input_gives_without_its_key_names_the_parser_first(
+        write, store_uri, git_repo) -> None:
+    # "19:30" read as "14:30": the input never says "time", so the parser's key is found by
+    # the disputed value, and the parser outranks the four other traced functions of the turn.
+    ask = "Book a table for 4 on Friday at 19:30 please."
+    parse = {**tool_span("parse_booking", {"text": ask}, {"time": "14:30", "people": 4}), "type": "PARSER"}
+    steps = [tool_span("recall", {"session_id": "s"}, {}), parse,
+             tool_span("remember", {"session_id": "s", "key": "booking"}, {"time": "14:30", "people": 4})]
+    turns = [
+        chat_turn(ask, "Done: a table for 4 on Friday at 14:30.", root_name="handle_turn", children=steps),
+        chat_turn("No, I said 19:30, not 14:30.", "Sorry about that, I changed it to 19:30.",
+                  root_name="handle_turn"),
+    ]
+    repo = git_repo({"app.py": BOOKING_APP_PY, "parser.py": BOOKING_PARSER_PY})
+
+    report = _analyze(write, store_uri, repo, "table", turns)
+
+    assert report.root_cause is not None and report.root_cause.category == "input_misparsed"
+    assert _top(report, 2) == ["parser.py:7", "parser.py:10"]
+    assert "'time'" in report.code_findings[1].answers
+    assert report.recommendations[0].where == "parser.py:7"
+
+
 RETRIEVAL_PY = '''import mlflow
 
 

@@ -509,6 +509,7 @@ def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[st
     steps = [s for s in turn.tools if s.span_id == candidate.span_id] or [
         s for s in turn.tools if s.kind == "parser"]
     disputed = " ".join(candidate.values).lower()
+    values = {v.lower() for v in candidate.values}
     origins: dict[str, list[str]] = {}
     for step in steps:
         if not isinstance(step.result, dict) or not _identifier(step.name):
@@ -517,6 +518,10 @@ def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[st
         leaves = dict(_leaves(step.result))
         keys = [k for k, v in leaves.items() if _contradicted(source, k, v)]
         keys = keys or [k for k in leaves if len(k) >= 3 and _stem(k) in disputed]
+        # The key whose value is the one disputed ("time": "14:30" when the user says 14:30
+        # is wrong), when no key is named in the input or the dispute.
+        keys = keys or [k for k, v in leaves.items() if not isinstance(v, bool)
+                        and isinstance(v, str | int | float) and str(v).lower() in values]
         if keys:
             origins[step.name] = keys
     return origins
