@@ -115,6 +115,20 @@ def test_analyze_help_lists_the_exit_codes_and_sessions_help_explains_format(cli
     assert "ISO 8601" in sessions_help.split("--format", 1)[1]
 
 
+def test_help_says_what_flagged_means_and_what_each_command_offers(cli):
+    analyze_help = " ".join(cli("analyze", "--help").stdout.split())
+    sessions_help = " ".join(cli("sessions", "--help").stdout.split())
+    demo_help = " ".join(cli("demo", "--help").stdout.split())
+
+    # a complaint alone flags a session, so every definition of "flagged" names it
+    assert "failing assessments or user complaints" in analyze_help
+    assert "failing assessments or user complaints" in sessions_help
+    assert "a user turn complains about an earlier reply" in sessions_help
+    # demo has no --flagged, and reuses a folder an earlier demo filled
+    assert "--flagged" not in demo_help
+    assert "one an earlier demo run filled, which is reused" in demo_help
+
+
 def test_the_markdown_report_says_each_thing_once(cli):
     result = cli("demo")
     out = result.stdout

@@ -85,8 +85,15 @@ def store_options(fn: F) -> F:
 
 
 def output_options(fn: F) -> F:
-    fn = click.option("--output", "-o", type=click.Path(),
-                      help="Write the report (with --flagged: the index) to this file instead of stdout.")(fn)
+    return _output_options(fn, "Write the report (with --flagged: the index) to this file instead of stdout.")
+
+
+def demo_output_options(fn: F) -> F:
+    return _output_options(fn, "Write the report to this file instead of stdout.")
+
+
+def _output_options(fn: F, output_help: str) -> F:
+    fn = click.option("--output", "-o", type=click.Path(), help=output_help)(fn)
     fn = click.option("--full", is_flag=True,
                       help="Terminal view: every turn of the timeline and every code finding.")(fn)
     fn = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]),
@@ -117,7 +124,8 @@ def output_options(fn: F) -> F:
 @click.option("--output-key", help="Attribute key that holds the assistant's output.")
 @click.option("--fail-on-fault", is_flag=True, help="Exit 1 when a root cause is found (for CI).")
 @click.option("--flagged", is_flag=True,
-              help="Analyze every flagged session (errors or failing assessments) instead of one.")
+              help="Analyze every flagged session (errors, failing assessments or user complaints; "
+              "see `turnback sessions --help`) instead of one.")
 @click.option("--output-dir", type=click.Path(), default="turnback-reports", show_default=True,
               help="With --flagged: where the per-session reports and index go.")
 @click.option("--write-back", is_flag=True,
@@ -163,7 +171,8 @@ def analyze(session_id: str | None, tracking_uri: str | None, experiment_id: str
 
 @main.command()
 @store_options
-@click.option("--flagged", is_flag=True, help="Only sessions with errors or failing assessments.")
+@click.option("--flagged", is_flag=True,
+              help="Only flagged sessions: errors, failing assessments or user complaints.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True,
               help="markdown: a table, times in ISO 8601 with their offset; json: one object per session.")
@@ -176,7 +185,9 @@ def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_nam
         turnback sessions --tracking-uri http://127.0.0.1:5000 --experiment-id 3 --flagged
 
     A session is flagged when a turn's trace failed, a span has status ERROR (also
-    errors a reply swallowed), or an assessment reads negative through its rationale.
+    errors a reply swallowed), an assessment reads negative through its rationale, or a
+    user turn complains about an earlier reply (heard from the request/response
+    previews MLflow keeps with each trace).
     """
     from turnback.render import sessions_to_json, sessions_to_markdown
 
@@ -190,9 +201,10 @@ def sessions(tracking_uri: str | None, experiment_id: str | None, experiment_nam
 
 @main.command()
 @click.option("--workdir", type=click.Path(file_okay=False),
-              help="Put the demo store and app in this new folder "
-              "(default: $TURNBACK_HOME/demo, kept and reused by the next run).")
-@output_options
+              help="Put the demo store and app in this folder: a new or empty one, or one an "
+              "earlier demo run filled, which is reused (default: $TURNBACK_HOME/demo, kept and "
+              "reused by the next run).")
+@demo_output_options
 def demo(workdir: str | None, fmt: str | None, full: bool, output: str | None, quiet: bool,
          no_self_trace: bool, trace_to: str | None) -> None:
     """Analyze the bundled demo session, offline, and print the report.
