@@ -609,3 +609,48 @@ def test_a_unit_named_by_a_key_and_a_month_given_as_an_iso_date_count_as_looked_
 
     assert report.root_cause is not None and report.root_cause.turn == 1
     assert report.root_cause.category != "hallucinated_fact"
+
+
+def test_a_counter_the_app_keeps_is_not_a_state_change(write, store_uri):
+    def visits(count: int) -> dict[str, Any]:
+        return {"name": "update_state", "type": "MEMORY", "inputs": {}, "outputs": {"visits": count}}
+
+    report = analyze(write, store_uri, [
+        chat_turn("Hi, do you ship to Norway?", "Yes, we ship to Norway.", children=[visits(1)]),
+        chat_turn("How long does it take?", "Usually 3-5 working days.", children=[visits(2)]),
+        chat_turn("Great, thanks.", "You're welcome!", children=[visits(3)]),
+    ])
+
+    assert report.root_cause is None
+    assert [t.verdict for t in report.turns] == ["ok", "ok", "ok"]
+
+
+def test_a_value_the_user_restores_is_not_a_fault(write, store_uri):
+    def size(value: str) -> dict[str, Any]:
+        return {"name": "save_state", "type": "MEMORY", "inputs": {}, "outputs": {"size": value}}
+
+    report = analyze(write, store_uri, [
+        chat_turn("I'd like the rain jacket in size M.", "Size M rain jacket, noted.", children=[size("M")]),
+        chat_turn("Does it come in green?", "Yes, green in size L is in stock.", children=[size("L")]),
+        chat_turn("My size is M, I told you.", "Sorry! Back to size M.", children=[size("M")]),
+    ])
+
+    assert root_of(report) == (2, "state_corruption")
+    assert report.turns[2].verdict == "ok"
+
+
+def test_a_memory_read_that_returns_other_than_what_was_stored_is_the_root(write, store_uri):
+    def stored(city: str) -> dict[str, Any]:
+        return {"name": "remember", "type": "MEMORY", "inputs": {}, "outputs": {"city": city}}
+
+    def recalled(city: str) -> dict[str, Any]:
+        return {"name": "recall", "type": "MEMORY", "inputs": {}, "outputs": {"city": city}}
+
+    report = analyze(write, store_uri, [
+        chat_turn("I'm moving to Porto next month.", "Noted: Porto.", children=[stored("Porto")]),
+        chat_turn("Which neighbourhoods are nice?", "In Lisbon, try Alfama.", children=[recalled("Lisbon")]),
+        chat_turn("I said Porto, not Lisbon!", "Sorry, in Porto try Foz do Douro."),
+    ])
+
+    assert root_of(report) == (2, "state_corruption")
+    assert "read city as 'Lisbon'" in report.root_cause.explanation

@@ -277,18 +277,29 @@ def state_changes(turns: list[Turn]) -> list[Candidate]:
         for step in turn.tools:
             if step.kind != "memory" or not isinstance(step.result, dict):
                 continue
+            reads = bool(READ_NAME.search(step.name))
             for key, value in _leaves(step.result):
                 seen = history.setdefault(key, [])
-                if seen and value != seen[-1]:
-                    flipped = value in seen[:-1]
-                    deliberate = bool(DELIBERATE_CHANGE.search(turn.user or ""))
-                    if flipped or not deliberate:
+                if reads:
+                    # A read changes nothing; reading back other than what was stored last is a fault.
+                    if seen and value != seen[-1]:
                         found.append((key, _candidate(
-                            turn, "state_corruption", "strong" if flipped else "weak", "state_changes",
-                            f"state step '{step.name}' changed {key} from {seen[-1]!r} to {value!r}"
-                            + (" (back to an earlier value)" if flipped else
-                               " though the user asked for no change"), step.span_id, values=[value],
-                            hints=_key_hints(key))))
+                            turn, "state_corruption", "strong", "state_changes",
+                            f"state step '{step.name}' read {key} as {value!r}, but {seen[-1]!r} was "
+                            "stored last", step.span_id, values=[value], hints=_key_hints(key))))
+                    continue
+                changed = bool(seen) and value != seen[-1] and not _counts(seen[-1], value)
+                flipped = value in seen[:-1]
+                # The user asked for a change, or gave back a value a reply had replaced ("My
+                # size is M"). A value merely named in the message may be someone else's.
+                asked = DELIBERATE_CHANGE.search(turn.user or "") or (flipped and _users_value(turn, value))
+                if changed and not asked:
+                    found.append((key, _candidate(
+                        turn, "state_corruption", "strong" if flipped else "weak", "state_changes",
+                        f"state step '{step.name}' changed {key} from {seen[-1]!r} to {value!r}"
+                        + (" (back to an earlier value)" if flipped else
+                           " though the user asked for no change"), step.span_id, values=[value],
+                        hints=_key_hints(key))))
                 seen.append(value)
                 writes.setdefault(key, []).append((turn.index, value, step.span_id))
     flapping = {key: c for key, w in writes.items() if (c := _flapping(key, w, turns))}
@@ -297,10 +308,27 @@ def state_changes(turns: list[Turn]) -> list[Candidate]:
     return kept + list(flapping.values())
 
 
+# A state step that reads (recall, get_state, load_memory) rather than stores.
+READ_NAME = re.compile(r"(?:^|[_.\s])(?:get|read|recall|load|fetch|lookup)(?:$|[_.\s])", re.I)
+
+
+def _counts(before: str, after: str) -> bool:
+    """A counter the app keeps (visits, turn number): the value goes up by one."""
+    try:
+        return float(after) - float(before) == 1
+    except ValueError:
+        return False
+
+
 def _users_value(turn: Turn, value: str) -> bool:
-    """The user's own message at that turn gave the value or asked for a change."""
-    said = (turn.user or "").lower() if turn.user_authored else ""
-    return bool(said) and ((len(value) > 1 and value.lower() in said) or bool(DELIBERATE_CHANGE.search(said)))
+    """The user's own message at that turn gave the value ("My size is M") or asked for a change."""
+    said = (turn.user or "") if turn.user_authored else ""
+    if not said or not value.strip():
+        return False
+    # A short value must stand as a word in the same case: "M" is in "size M", not in "I'm".
+    gave = (value.lower() in said.lower() if len(value) > 2
+            else re.search(rf"(?<![\w']){re.escape(value)}(?![\w'])", said) is not None)
+    return gave or bool(DELIBERATE_CHANGE.search(said))
 
 
 # Returns to an earlier value before a key counts as flapping rather than one correction.
