@@ -59,7 +59,16 @@ from turnback.store import quiet_mlflow_http
 
 from evals import bench_analyze, runopsy, who_and_when
 from evals.external import WHO_AND_WHEN
-from evals.llm_server import DEFAULT_VENV, CountingProxy, LocalServer, WireCounts, ensure_venv, find_gguf, log
+from evals.llm_server import (
+    DEFAULT_VENV,
+    CountingProxy,
+    LocalServer,
+    WireCounts,
+    answers,
+    ensure_venv,
+    find_gguf,
+    log,
+)
 from evals.llm_server import served_model as first_served_model
 from evals.run import SPLITS, split_cases, write_apps
 
@@ -191,12 +200,14 @@ class Endpoint:
 
 
 def run_llm(
-    session: Session, uri: str, repos: dict[str, Path], endpoint: Endpoint, deadline: float
+    session: Session, uri: str, repos: dict[str, Path], endpoint: Endpoint, deadline: float,
+    offline: bool = False,
 ) -> Result:
-    """The real CLI in a subprocess, so a session can be stopped at the deadline."""
+    """The real CLI in a subprocess, so a session can be stopped at the deadline (with
+    `offline`, the same command with --offline: what the subprocess alone costs)."""
     command = [sys.executable, "-m", "turnback.cli", "analyze", session.session_id, "--tracking-uri", uri,
                "--experiment-id", session.experiment_id, "--format", "json", "--no-self-trace",
-               "--llm-timeout", str(endpoint.timeout)]
+               "--llm-timeout", str(endpoint.timeout), *(["--offline"] if offline else [])]
     if session.app in repos:
         command += ["--repo", str(repos[session.app or ""])]
     env = {**os.environ, "OPENAI_BASE_URL": endpoint.proxy.base_url, "OPENAI_API_KEY": "local",
@@ -313,7 +324,11 @@ def main() -> None:
         with LocalServer(args.venv, gguf, server_log) as server:
             harness(args, server.base_url, f"llama-cpp-python server, {gguf.name}")
     else:
-        harness(args, args.base_url.rstrip("/"), args.base_url)
+        base_url = args.base_url.rstrip("/")
+        if not answers(base_url):
+            parser.exit(2, f"local_llm: error: nothing answers at {base_url}/models; start the server "
+                        "or use --setup\n")
+        harness(args, base_url, base_url)
 
 
 def harness(args: argparse.Namespace, base_url: str, served: str) -> None:
@@ -341,6 +356,10 @@ def harness(args: argparse.Namespace, base_url: str, served: str) -> None:
             print(f"# turnback LLM mode against {served}\n\nmodel `{model}` at {base_url}; --llm-timeout "
                   f"{args.llm_timeout:g} s; wall budget {args.max_minutes:g} min")
             endpoint = Endpoint(proxy, model, args.llm_timeout, workdir)
+            if every:
+                baseline = run_llm(every[0], uri, repos, endpoint, deadline, offline=True)
+                print(f"(wall LLM includes the CLI's start-up in a subprocess: the same command with "
+                      f"--offline took {baseline.seconds:.1f} s on `{every[0].name}`)")
             llm: dict[int, Result] = {}
             sessions_deadline = started + (deadline - started) * (SESSION_SHARE if args.lengths else 1.0)
             for session in every:
