@@ -25,9 +25,10 @@ non-zero exit (3: internal error). Fallbacks, LLM calls and tokens are read from
 (its notes and turns); HTTP requests, 5xx, wire tokens (failed calls included) and replies
 the client had stopped waiting for are counted by the proxy.
 
-Budget: `--max-minutes` (default 60) bounds the LLM runs. Sessions run round-robin across
+Budget: `--max-minutes` (default 60) bounds the LLM phase. Sessions run round-robin across
 groups (one of each group in turn) for the first two thirds of it, so every group gets some;
-the synthetic lengths get the rest. A session still running at the deadline is stopped and
+the synthetic lengths get the rest. A session still running at the deadline, or after
+`--session-minutes` (default 10; synthetic chats have only the deadline), is stopped and
 reported as cut; a synthetic length whose predicted time (from the shorter ones) exceeds
 what is left is skipped, and the output says so. The last line sums it up:
 
@@ -43,6 +44,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -312,10 +314,14 @@ def main() -> None:
     parser.add_argument("--per-group", type=int, help="at most N sessions of each group (default: all)")
     parser.add_argument("--lengths", default="10,100,1000", help="synthetic session lengths ('' for none)")
     parser.add_argument("--max-minutes", type=float, default=60.0, help="wall budget of the LLM runs")
+    parser.add_argument("--session-minutes", type=float, default=10.0,
+                        help="stop a labelled session after this long (reported as cut)")
     parser.add_argument("--llm-timeout", type=float, default=60.0, help="passed to turnback (its default)")
     parser.add_argument("--runopsy", type=Path, default=runopsy.CASES)
     parser.add_argument("--who-and-when", type=Path, default=WHO_AND_WHEN)
     args = parser.parse_args()
+    # A plain `kill` still leaves through the `with` blocks, so the model server is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.setup:
         ensure_venv(args.venv)
         gguf = find_gguf(args.venv)
@@ -333,8 +339,6 @@ def main() -> None:
 
 def harness(args: argparse.Namespace, base_url: str, served: str) -> None:
     quiet_mlflow_http()
-    started = time.monotonic()
-    deadline = started + 60 * args.max_minutes
     workdir = Path(tempfile.mkdtemp(prefix="turnback-local-llm-"))
     try:
         uri = f"sqlite:///{workdir / 'mlflow.db'}"
@@ -356,6 +360,9 @@ def harness(args: argparse.Namespace, base_url: str, served: str) -> None:
             print(f"# turnback LLM mode against {served}\n\nmodel `{model}` at {base_url}; --llm-timeout "
                   f"{args.llm_timeout:g} s; wall budget {args.max_minutes:g} min")
             endpoint = Endpoint(proxy, model, args.llm_timeout, workdir)
+            # The budget is for the LLM phase: writing and the offline runs come before it.
+            started = time.monotonic()
+            deadline = started + 60 * args.max_minutes
             if every:
                 baseline = run_llm(every[0], uri, repos, endpoint, deadline, offline=True)
                 print(f"(wall LLM includes the CLI's start-up in a subprocess: the same command with "
@@ -365,7 +372,8 @@ def harness(args: argparse.Namespace, base_url: str, served: str) -> None:
             for session in every:
                 if time.monotonic() >= sessions_deadline:
                     break
-                result = run_llm(session, uri, repos, endpoint, sessions_deadline)
+                session_deadline = min(sessions_deadline, time.monotonic() + 60 * args.session_minutes)
+                result = run_llm(session, uri, repos, endpoint, session_deadline)
                 llm[id(session)] = result
                 log(f"{session.group} {session.name}: {len(session.turns)} turns, {result.calls} calls, "
                     f"{result.fallbacks} fallbacks, {result.seconds:.0f} s"
@@ -378,7 +386,7 @@ def harness(args: argparse.Namespace, base_url: str, served: str) -> None:
             print_sessions([(s, llm[id(s)], offline[id(s)]) for s in every if id(s) in llm])
             calls, generated = synthetic(args.lengths, uri, repos, endpoint, deadline, len(every))
         ran = [*llm.values(), *generated]
-        print(f"\nwall time: {time.monotonic() - started:.0f} s")
+        print(f"\nLLM phase wall time: {time.monotonic() - started:.0f} s")
         print(f"local_llm: {len(ran)} sessions, {sum(r.crash is not None for r in ran)} crashes, "
               f"{sum(r.fallbacks for r in ran)} fallbacks, calls {'/'.join(calls)} turns = "
               f"{'/'.join(calls.values()) or '-'}")
