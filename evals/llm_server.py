@@ -105,12 +105,13 @@ def served_model(base_url: str) -> str:
 class LocalServer:
     """`python -m llama_cpp.server` on a free loopback port, for the life of a `with` block."""
 
-    def __init__(self, venv: Path, gguf: Path, log_file: Path, n_ctx: int = N_CTX) -> None:
+    def __init__(self, venv: Path, gguf: Path, log_file: Path, n_ctx: int = N_CTX,
+                 threads: int | None = None) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         self._command = [str(venv_python(venv)), "-m", "llama_cpp.server", "--model", str(gguf),
                          "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(n_ctx),
-                         "--n_threads", str(os.cpu_count() or 1)]
+                         "--n_threads", str(threads or os.cpu_count() or 1)]
         self._log_file = log_file
         self._process: subprocess.Popen[bytes] | None = None
 

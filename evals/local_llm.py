@@ -309,6 +309,8 @@ def main() -> None:
     where.add_argument("--setup", action="store_true", help="install (if missing) and serve SmolLM2 locally")
     where.add_argument("--base-url", help="an OpenAI-compatible server already running")
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="the server's venv (with --setup)")
+    parser.add_argument("--threads", type=int,
+                        help="the server's threads (default: every core; 1 may be faster on a busy machine)")
     parser.add_argument("--model", help="model name to send (default: the first the server lists)")
     parser.add_argument("--limit", type=int, default=10, help="Who&When tasks (default 10)")
     parser.add_argument("--per-group", type=int, help="at most N sessions of each group (default: all)")
@@ -327,7 +329,7 @@ def main() -> None:
         gguf = find_gguf(args.venv)
         log(f"weights: {gguf}")
         server_log = Path(tempfile.gettempdir()) / "turnback-llama-server.log"
-        with LocalServer(args.venv, gguf, server_log) as server:
+        with LocalServer(args.venv, gguf, server_log, threads=args.threads) as server:
             harness(args, server.base_url, f"llama-cpp-python server, {gguf.name}")
     else:
         base_url = args.base_url.rstrip("/")
