@@ -116,8 +116,12 @@ class LocalServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> LocalServer:
+        self.start()
+        return self
+
+    def start(self) -> None:
         log(f"starting {' '.join(self._command)} (log: {self._log_file})")
-        with self._log_file.open("wb") as out:
+        with self._log_file.open("ab") as out:
             self._process = subprocess.Popen(self._command, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 180
         while not answers(self.base_url):
@@ -129,9 +133,17 @@ class LocalServer:
                 raise RuntimeError(f"the model server did not answer within 180 s; see {self._log_file}")
             time.sleep(1)
         log(f"model server answering at {self.base_url}")
-        return self
+
+    def restart(self) -> None:
+        """Stop and start again on the same port: llama-cpp-python finishes a generation
+        whose client has left, and queues the next requests behind it."""
+        self.stop()
+        self.start()
 
     def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
             try:
@@ -181,10 +193,17 @@ class CountingProxy:
         parts = urlsplit(upstream.rstrip("/"))
         self._host, self._port, self._prefix = parts.hostname or "127.0.0.1", parts.port or 80, parts.path
         self.counts = WireCounts()
+        self._epoch = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}{self._prefix}"
+
+    def forget_pending(self) -> None:
+        """Replies to requests sent before now are no longer counted (their client was
+        stopped), so they are not charged to the session that runs next."""
+        with self._lock:
+            self._epoch += 1
 
     def snapshot(self) -> WireCounts:
         with self._lock:
@@ -198,8 +217,10 @@ class CountingProxy:
         self._server.shutdown()
         self._server.server_close()
 
-    def _add(self, **deltas: int) -> None:
+    def _add(self, epoch: int | None = None, **deltas: int) -> None:
         with self._lock:
+            if epoch is not None and epoch != self._epoch:
+                return
             for name, delta in deltas.items():
                 setattr(self.counts, name, getattr(self.counts, name) + delta)
 
@@ -234,17 +255,18 @@ class CountingProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k: v for k, v in self.headers.items()
                            if k.lower() not in ("host", "content-length", "connection")}
+                epoch = proxy._epoch
                 if method == "POST":
                     proxy._add(requests=1)
                 try:
                     status, payload, kind = proxy._forward(method, self.path, headers, body)
                 except OSError as exc:
-                    proxy._add(server_errors=1)
+                    proxy._add(epoch, server_errors=1)
                     status, payload, kind = 502, json.dumps({"error": str(exc)}).encode(), "application/json"
                 if method == "POST":
-                    proxy._count_reply(status, payload)
+                    proxy._count_reply(status, payload, epoch)
                     if client_gone(self.connection):
-                        proxy._add(abandoned=1)
+                        proxy._add(epoch, abandoned=1)
                         self.close_connection = True
                         return
                 try:
@@ -258,12 +280,12 @@ class CountingProxy:
 
         return Handler
 
-    def _count_reply(self, status: int, payload: bytes) -> None:
+    def _count_reply(self, status: int, payload: bytes, epoch: int) -> None:
         if status >= 500:
-            self._add(server_errors=1)
+            self._add(epoch, server_errors=1)
         try:
             usage = json.loads(payload).get("usage") or {}
         except (ValueError, AttributeError):
             return
-        self._add(prompt_tokens=int(usage.get("prompt_tokens") or 0),
+        self._add(epoch, prompt_tokens=int(usage.get("prompt_tokens") or 0),
                   completion_tokens=int(usage.get("completion_tokens") or 0))

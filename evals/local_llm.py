@@ -29,8 +29,10 @@ Budget: `--max-minutes` (default 60) bounds the LLM phase. Sessions run round-ro
 groups (one of each group in turn) for the first two thirds of it, so every group gets some;
 the synthetic lengths get the rest. A session still running at the deadline, or after
 `--session-minutes` (default 10; synthetic chats have only the deadline), is stopped and
-reported as cut; a synthetic length whose predicted time (from the shorter ones) exceeds
-what is left is skipped, and the output says so. The last line sums it up:
+reported as cut, and the model server is restarted (llama-cpp-python would otherwise finish
+the stopped session's generations before the next session's). A synthetic length whose
+predicted time (from the shorter ones) exceeds what is left is skipped, and the output says
+so. The last line sums it up:
 
     local_llm: <n> sessions, <c> crashes, <f> fallbacks, calls 10/100/1000 turns = a/b/c
 """
@@ -49,7 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,6 +201,8 @@ class Endpoint:
     model: str
     timeout: float
     workdir: Path
+    restart: Callable[[], None] | None = None
+    """Restarts the model server (only when this harness started it)."""
 
 
 def run_llm(
@@ -223,6 +227,7 @@ def run_llm(
                               timeout=max(1.0, deadline - started))
     except subprocess.TimeoutExpired:
         result.cut = True
+        after_cut(endpoint)
     else:
         result.warned = any(WARNING.search(line) for line in done.stderr.splitlines())
         if done.returncode != 0:
@@ -236,6 +241,17 @@ def run_llm(
     result.seconds = time.monotonic() - started
     result.wire = endpoint.proxy.snapshot() - before
     return result
+
+
+def after_cut(endpoint: Endpoint) -> None:
+    """The stopped session's requests may still be generating: the next session must neither
+    queue behind them nor be charged for them."""
+    endpoint.proxy.forget_pending()
+    if endpoint.restart is not None:
+        log("restarting the model server: it would finish the stopped session's generations first")
+        endpoint.restart()
+    else:
+        log("the next session may queue behind the stopped session's generations (not our server)")
 
 
 # --- printing --------------------------------------------------------------------------
@@ -330,7 +346,7 @@ def main() -> None:
         log(f"weights: {gguf}")
         server_log = Path(tempfile.gettempdir()) / "turnback-llama-server.log"
         with LocalServer(args.venv, gguf, server_log, threads=args.threads) as server:
-            harness(args, server.base_url, f"llama-cpp-python server, {gguf.name}")
+            harness(args, server.base_url, f"llama-cpp-python server, {gguf.name}", server.restart)
     else:
         base_url = args.base_url.rstrip("/")
         if not answers(base_url):
@@ -339,7 +355,9 @@ def main() -> None:
         harness(args, base_url, base_url)
 
 
-def harness(args: argparse.Namespace, base_url: str, served: str) -> None:
+def harness(
+    args: argparse.Namespace, base_url: str, served: str, restart: Callable[[], None] | None = None
+) -> None:
     quiet_mlflow_http()
     workdir = Path(tempfile.mkdtemp(prefix="turnback-local-llm-"))
     try:
@@ -361,7 +379,7 @@ def harness(args: argparse.Namespace, base_url: str, served: str) -> None:
             model = args.model or os.environ.get("TURNBACK_MODEL") or first_served_model(base_url)
             print(f"# turnback LLM mode against {served}\n\nmodel `{model}` at {base_url}; --llm-timeout "
                   f"{args.llm_timeout:g} s; wall budget {args.max_minutes:g} min")
-            endpoint = Endpoint(proxy, model, args.llm_timeout, workdir)
+            endpoint = Endpoint(proxy, model, args.llm_timeout, workdir, restart)
             # The budget is for the LLM phase: writing and the offline runs come before it.
             started = time.monotonic()
             deadline = started + 60 * args.max_minutes
