@@ -147,7 +147,8 @@ class LocalServer:
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()
             try:
-                self._process.wait(timeout=30)
+                # Not long: uvicorn's graceful stop would finish a runaway generation first.
+                self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
