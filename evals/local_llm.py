@@ -433,10 +433,16 @@ def synthetic(lengths: str, uri: str, repos: dict[str, Path], endpoint: Endpoint
     for number, n in enumerate(sizes, numbered + 1):
         left = deadline - time.monotonic()
         predicted = predict(done, n)
-        if predicted is not None and predicted > left:
+        if any(r.cut for r in results) or left <= 0:
+            why = "a shorter chat was cut at the deadline" if left > 0 else "no budget left"
+        elif predicted is not None and predicted > left:
+            why = (f"predicted {predicted / 60:.0f} min (from the shorter runs), "
+                   f"{left / 60:.0f} min of the budget left")
+        else:
+            why = ""
+        if why:
             calls[str(n)] = "skipped"
-            print(f"| {n} | - | - | - | - | - | - | - | skipped: predicted {predicted / 60:.0f} min "
-                  f"(from the shorter runs), {max(0.0, left) / 60:.0f} min of the budget left |")
+            print(f"| {n} | - | - | - | - | - | - | - | skipped: {why} |")
             continue
         session = Session("synthetic", f"{n} turns", bench_analyze.session_turns(n), None, scored=False)
         log(f"synthetic: writing {n} turns")
