@@ -25,7 +25,10 @@ subprocess (`turnback analyze --format json --no-self-trace`, OPENAI_BASE_URL po
 counting proxy in front of the server). A crash is an exception escaping turnback or a
 non-zero exit (3: internal error). Fallbacks, LLM calls and tokens are read from the report
 (its notes and turns); HTTP requests, 5xx, wire tokens (failed calls included) and replies
-the client had stopped waiting for are counted by the proxy.
+the client had stopped waiting for are counted by the proxy. Root accuracy: the named root
+turn is the labelled one, and a healthy session is right when none is named (so the eval
+figures differ from `evals.run`'s, which are over faulty sessions); runopsy's undetectable
+case is unscored; a crashed or cut session is wrong.
 
 Budget: `--max-minutes` (default 60) bounds the LLM phase. Sessions run round-robin across
 groups (one of each group in turn) for the first two thirds of it, so every group gets some;
