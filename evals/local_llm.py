@@ -84,7 +84,7 @@ from evals.run import SPLITS, split_cases, write_apps
 SESSION_SHARE = 2 / 3
 """Of the wall budget, the part for labelled sessions; the synthetic lengths get the rest."""
 FELL_BACK = re.compile(r"(\d+) [^.;]*?fell back")
-CALLS = re.compile(r"(\d+) (?:LLM )?calls")
+CALLS = re.compile(r"(\d+) (?:LLM )?calls?\b")
 TOKENS = re.compile(r"(\d+) prompt \+ (\d+) completion")
 ATTEMPTS = re.compile(r"(\d+) HTTP (?:attempts|requests)")
 BUDGET = re.compile(r"\bbudget\b", re.IGNORECASE)

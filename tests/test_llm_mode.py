@@ -207,7 +207,7 @@ def test_transient_errors_are_retried_and_every_attempt_counted(write, store_uri
     assert report.turns[0].judged_by == "llm"
     assert any("retried an LLM call after InternalServerError" in n for n in report.notes)
     assert any("retried an LLM call after RateLimitError" in n for n in report.notes)
-    assert usage_line(report.notes).startswith("LLM usage: 1 calls (3 HTTP attempts, 2 failed)")
+    assert usage_line(report.notes).startswith("LLM usage: 1 call (3 HTTP attempts, 2 failed)")
 
 
 def test_a_never_ending_generation_is_abandoned_and_the_server_sees_it(write, store_uri, openai_stub):
@@ -403,7 +403,7 @@ def test_the_budget_applies_per_analysis_not_per_client(write, store_uri, openai
     second = analyze_session("b", tracking_uri=store_uri, llm=shared, self_trace_uri=None)
 
     assert [t.judged_by for t in first.turns + second.turns] == ["llm"] * 4
-    assert usage_line(second.notes).startswith("LLM usage: 1 calls")
+    assert usage_line(second.notes).startswith("LLM usage: 1 call (")
 
 
 # --- the merging rules, one by one --------------------------------------------------------

@@ -141,7 +141,8 @@ class Usage:
 
     def summary(self) -> str:
         rejected = f" ({self.rejected_tokens} in rejected replies)" if self.rejected_tokens else ""
-        return (f"LLM usage: {self.calls} calls ({self.attempts} HTTP attempts, {self.failed_attempts} "
+        calls = f"{self.calls} call" + ("" if self.calls == 1 else "s")
+        return (f"LLM usage: {calls} ({self.attempts} HTTP attempts, {self.failed_attempts} "
                 f"failed), {self.prompt_tokens} prompt + {self.completion_tokens} completion tokens"
                 f"{rejected}")
 

@@ -39,8 +39,8 @@ def judge_turns(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict
             judgement.reasons.insert(0, candidate.detail)
         candidates.extend(result.candidates)
         out |= {"model_symptoms": result.symptoms, "llm_coverage": result.coverage}
-    faulty = sum(j.verdict == "faulty" for j in judgements)
-    ctx.progress(f"judged {len(turns)} turns: {faulty} faulty")
+    # Turn verdicts are settled by the backward trace; here only the candidates are known.
+    ctx.progress(f"judged {len(turns)} turns: {len(candidates)} candidate fault(s) to trace back")
     return out
 
 

@@ -100,7 +100,8 @@ def llm_note(coverage: ModelCoverage) -> str:
         read += f" and adjudicated {coverage.candidates_judged} of {coverage.candidates} top candidates"
     note = f"llm: {read}; recorded signals are evidence, and a recorded fault is never judged away"
     if coverage.failed_calls:
-        note += f"; {coverage.failed_calls} call(s) failed, offline verdicts kept there"
+        # Counts steps the deadline or budget skipped too: they got no answer either.
+        note += f"; {coverage.failed_calls} model step(s) got no answer, offline verdicts kept there"
     if coverage.dropped_quotes:
         note += f"; {coverage.dropped_quotes} model item(s) dropped, their quote not in the trace"
     if coverage.stopped:
