@@ -14,6 +14,7 @@ import time
 from turnback import analyze_session
 from turnback.demo.builder import chat_turn
 from turnback.llm import OpenAIChatModel
+from turnback.render import to_markdown
 
 from tests.openai_stub import (
     ScriptedJudge,
@@ -282,6 +283,18 @@ def test_a_model_that_says_ok_to_everything_cannot_clear_a_recorded_fault(write,
     assert root is not None and root.turn == 2 and root.offline_turn == 2
     assert root.adjudication is not None and root.adjudication.model_verdict == "ok"
     assert root.adjudication.won == "offline" and "recorded fault" in root.adjudication.why
+
+
+def test_the_markdown_verdict_shows_the_models_disagreement_and_who_won(write, store_uri, openai_stub):
+    write("sess-1", plain_session())
+    openai_stub.default = says_ok_to_everything
+
+    report = analyze_session("sess-1", tracking_uri=store_uri, llm=model(openai_stub), self_trace_uri=None)
+    markdown = to_markdown(report)
+
+    verdict = markdown[markdown.index("**Verdict:"):markdown.index("**Verdict:") + 1500]
+    assert "**Model:** `ok`" in verdict
+    assert "the engine's reading stands" in verdict
 
 
 def test_a_model_that_invents_a_quote_is_dropped(write, store_uri, openai_stub):

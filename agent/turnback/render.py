@@ -77,8 +77,28 @@ def _verdict(report: Report) -> list[str]:
         "",
         inert_md(_why(report), TEXT_CHARS * 2),
         "",
+        *_model_view(root),
         *_alternatives(root),
     ]
+
+
+WON = {"both": "agrees with the engine", "offline": "disagreed; the engine's reading stands",
+       "model": "its verdict decided"}
+
+
+def _model_view(root: RootCause) -> list[str]:
+    """LLM mode: the model's verdict on the root beside the engine's, and which one won."""
+    view = root.adjudication
+    if view is None:
+        return []
+    moved = (f" The engine alone named turn {root.offline_turn}."
+             if root.offline_turn is not None and root.offline_turn != root.turn else "")
+    if view.model_verdict is None:
+        line = f"**Model:** no verdict (its call failed); {inert_md(view.why, TEXT_CHARS)}"
+    else:
+        line = (f"**Model:** `{view.model_verdict}` ({view.model_confidence or 'no'} confidence), "
+                f"{WON[view.won]}: {inert_md(view.why, TEXT_CHARS)}")
+    return [line + moved, ""]
 
 
 def _alternatives(root: RootCause) -> list[str]:
