@@ -10,6 +10,7 @@ to blame: a wrong state write is the fault of the turn that wrote it.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -134,12 +135,11 @@ def explain_dispute(
 
 
 ISO_MONTH = re.compile(r"\b\d{4}-(0[1-9]|1[0-2])-\d{2}")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
 
 
 def _month_names(text: str) -> set[str]:
-    return {MONTHS[int(m) - 1] for m in ISO_MONTH.findall(text)}
+    # turnback never calls setlocale, so the calendar's names are the C locale's English ones.
+    return {calendar.month_name[int(m)].lower() for m in ISO_MONTH.findall(text)}
 
 
 def _lost_in_parsing(given: Any, produced: Any, values: list[str] | tuple[str, ...]) -> str | None:
