@@ -270,7 +270,8 @@ def _canonical(arguments: Any) -> str:
 def state_changes(turns: list[Turn]) -> list[Candidate]:
     """A stored value that changes without the user asking for it. Weak by itself: a
     symptom that disputes the new value makes it the root; a flip back is strong."""
-    history: dict[str, list[str]] = {}
+    last: dict[str, str] = {}  # key -> the value stored last
+    stored: dict[str, set[str]] = {}  # key -> every value stored so far: a flip back is found in O(1)
     writes: dict[str, list[tuple[int, str, str]]] = {}
     found: list[tuple[str, Candidate]] = []
     for turn in turns:
@@ -279,28 +280,30 @@ def state_changes(turns: list[Turn]) -> list[Candidate]:
                 continue
             reads = bool(READ_NAME.search(step.name))
             for key, value in _leaves(step.result):
-                seen = history.setdefault(key, [])
+                before = last.get(key)
                 if reads:
                     # A read changes nothing; reading back other than what was stored last is a fault.
-                    if seen and value != seen[-1]:
+                    if before is not None and value != before:
                         found.append((key, _candidate(
                             turn, "state_corruption", "strong", "state_changes",
-                            f"state step '{step.name}' read {key} as {value!r}, but {seen[-1]!r} was "
+                            f"state step '{step.name}' read {key} as {value!r}, but {before!r} was "
                             "stored last", step.span_id, values=[value], hints=_key_hints(key))))
                     continue
-                changed = bool(seen) and value != seen[-1] and not _counts(seen[-1], value)
-                flipped = value in seen[:-1]
+                changed = before is not None and value != before and not _counts(before, value)
+                # Stored before, and not the value just before: a return to an earlier value.
+                flipped = changed and value in stored[key]
                 # The user asked for a change, or gave back a value a reply had replaced ("My
                 # size is M"). A value merely named in the message may be someone else's.
                 asked = DELIBERATE_CHANGE.search(turn.user or "") or (flipped and _users_value(turn, value))
                 if changed and not asked:
                     found.append((key, _candidate(
                         turn, "state_corruption", "strong" if flipped else "weak", "state_changes",
-                        f"state step '{step.name}' changed {key} from {seen[-1]!r} to {value!r}"
+                        f"state step '{step.name}' changed {key} from {before!r} to {value!r}"
                         + (" (back to an earlier value)" if flipped else
                            " though the user asked for no change"), step.span_id, values=[value],
                         hints=_key_hints(key))))
-                seen.append(value)
+                last[key] = value
+                stored.setdefault(key, set()).add(value)
                 writes.setdefault(key, []).append((turn.index, value, step.span_id))
     flapping = {key: c for key, w in writes.items() if (c := _flapping(key, w, turns))}
     # A flip inside a flapping run is that fault continuing, not a fault of its own.
@@ -339,11 +342,14 @@ def _flapping(key: str, writes: list[tuple[int, str, str]], turns: list[Turn]) -
     """A stored value that keeps going back and forth never settled: the fault starts with
     the first write of a value it later returns to, and covers every flip after it."""
     values = [value for _turn, value, _span in writes]
+    first: dict[str, int] = {}
+    for position, value in enumerate(values):
+        first.setdefault(value, position)
     changes = [i for i in range(1, len(values)) if values[i] != values[i - 1]]
-    returns = [i for i in changes if values[i] in values[:i - 1]]
+    returns = [i for i in changes if first[values[i]] < i - 1]
     if len(returns) < FLAPPING_RETURNS:
         return None
-    start = min(values.index(values[i]) for i in returns)
+    start = min(first[values[i]] for i in returns)
     if _users_value(turns[writes[start][0] - 1], values[start]):
         # The user set the first value: the flapping starts where it was first changed.
         start = next(i for i in changes if i > start)
