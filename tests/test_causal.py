@@ -654,3 +654,28 @@ def test_a_memory_read_that_returns_other_than_what_was_stored_is_the_root(write
 
     assert root_of(report) == (2, "state_corruption")
     assert "read city as 'Lisbon'" in report.root_cause.explanation
+
+
+def test_a_model_call_that_returned_a_failure_report_is_a_failed_step(write, store_uri):
+    refused = {"name": "chat_model", "type": "CHAT_MODEL",
+               "inputs": {"model": "local:qwen", "messages": [{"role": "user", "content": "Summarise my plan."}]},
+               "outputs": "(status error: the provider refused the call)"}
+    report = analyze(write, store_uri, [
+        chat_turn("Summarise my plan.", "Sorry, I couldn't do that just now.", children=[refused]),
+        chat_turn("Then export it as PDF.", "Exported.",
+                  children=[tool_span("export_pdf", {"doc": "plan"}, error="no summary to export")]),
+    ])
+
+    assert root_of(report) == (1, "tool_failure")
+    assert "refused" in report.root_cause.explanation
+
+
+def test_a_completion_that_mentions_a_failed_status_is_content_not_a_failed_call(write, store_uri):
+    answer = "Your payment status: failed. The card was declined; try another card."
+    report = analyze(write, store_uri, [
+        chat_turn("Why was my order cancelled?", answer,
+                  children=[llm_span([{"role": "user", "content": "Why was my order cancelled?"}], answer)]),
+        chat_turn("OK, thanks.", "You're welcome."),
+    ])
+
+    assert report.root_cause is None

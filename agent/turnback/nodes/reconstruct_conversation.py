@@ -15,6 +15,7 @@ from turnback.conventions import (
     message_text,
     read_keys,
 )
+from turnback.signals import flat_text
 from turnback.spans import (
     LLM_KINDS,
     RETRIEVER_KINDS,
@@ -102,6 +103,8 @@ def build_turn(
             turn.retrievals.append(retrieval(span))
         elif kind in LLM_KINDS:
             turn.llm_calls.append(llm_call(span, said_before))
+            if error is None and (refused := model_failure(span, assistant)):
+                turn.errors.append(refused)
         elif kind == "EVALUATOR" and (check := evaluator_check(span, trace.info.trace_id, index)):
             turn.assessments.append(check)
         elif finish_reason(span):  # an agent span that reports its model's stop reason
@@ -184,6 +187,20 @@ def _error_in_result(result: Any) -> str | None:
     if isinstance(result, str) and FAILURE_IN_TEXT.search(result):
         return result.strip()[:300]
     return None
+
+
+def model_failure(span: Any, reply: str | None) -> SpanError | None:
+    """A model call that returned a failure report (a provider's refusal, "status error")
+    instead of a completion. A completion the reply carries is the answer itself, so text
+    like "payment status: failed" in it is content, not a failed call."""
+    result = maybe_json(span.outputs)
+    message = _error_in_result(result) if isinstance(result, str | dict) else None
+    if message is None:
+        return None
+    text = result if isinstance(result, str) else flat_text(result)
+    if reply and text.strip()[:CONTEXT_PROBE_CHARS] in reply:
+        return None
+    return SpanError(span_id=span.span_id, span_name=span.name, message=message)
 
 
 def retrieval(span: Any) -> Retrieval:
