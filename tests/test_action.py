@@ -130,3 +130,14 @@ def test_the_action_reports_a_bad_store_in_the_summary(tmp_path):
     assert status == 2
     assert summary == "turnback did not finish (exit 2); see the log above.\n"
     assert outputs == ""
+
+
+def test_the_action_passes_its_llm_deadline_to_turnback(write, store_uri, tmp_path):
+    write_three_sessions(write)
+
+    # A deadline turnback must refuse shows the input reached its command line.
+    status, summary, _, _ = run_analyze_step(
+        tmp_path, {"tracking-uri": store_uri, "llm-deadline": "-5", "fail-on-fault": "false"})
+
+    assert status == 2
+    assert "turnback did not finish (exit 2)" in summary
