@@ -657,8 +657,8 @@ def test_a_memory_read_that_returns_other_than_what_was_stored_is_the_root(write
 
 
 def test_a_model_call_that_returned_a_failure_report_is_a_failed_step(write, store_uri):
-    refused = {"name": "chat_model", "type": "CHAT_MODEL",
-               "inputs": {"model": "local:qwen", "messages": [{"role": "user", "content": "Summarise my plan."}]},
+    asked = [{"role": "user", "content": "Summarise my plan."}]
+    refused = {"name": "chat_model", "type": "CHAT_MODEL", "inputs": {"model": "qwen", "messages": asked},
                "outputs": "(status error: the provider refused the call)"}
     report = analyze(write, store_uri, [
         chat_turn("Summarise my plan.", "Sorry, I couldn't do that just now.", children=[refused]),

@@ -7,14 +7,17 @@ recorded evidence.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
 
+from rich.console import Console
 from turnback import analyze_session
 from turnback.demo.builder import chat_turn
 from turnback.llm import OpenAIChatModel
 from turnback.render import to_markdown
+from turnback.terminal import render_terminal
 
 from tests.openai_stub import (
     ScriptedJudge,
@@ -285,7 +288,7 @@ def test_a_model_that_says_ok_to_everything_cannot_clear_a_recorded_fault(write,
     assert root.adjudication.won == "offline" and "recorded fault" in root.adjudication.why
 
 
-def test_the_markdown_verdict_shows_the_models_disagreement_and_who_won(write, store_uri, openai_stub):
+def test_both_views_show_the_models_disagreement_and_who_won(write, store_uri, openai_stub):
     write("sess-1", plain_session())
     openai_stub.default = says_ok_to_everything
 
@@ -295,6 +298,10 @@ def test_the_markdown_verdict_shows_the_models_disagreement_and_who_won(write, s
     verdict = markdown[markdown.index("**Verdict:"):markdown.index("**Verdict:") + 1500]
     assert "**Model:** `ok`" in verdict
     assert "the engine's reading stands" in verdict
+    out = io.StringIO()
+    render_terminal(report, Console(file=out, width=120, color_system=None))
+    assert "Model" in out.getvalue() and "ok (" in out.getvalue()
+    assert "the engine's reading stands" in out.getvalue()
 
 
 def test_a_model_that_invents_a_quote_is_dropped(write, store_uri, openai_stub):
