@@ -1525,9 +1525,11 @@ def _roadly_pickup_overwritten() -> EvalCase:
              context=[_system("Rental", s3), _tool_msg("book_rental", booked)])
     q5 = "Since when am I picking up in Porto? We land in Lisbon, the flight is FROM Porto."
     s5 = {**s3, "pickup": "Lisbon"}
+    quote5 = {**quote2, "pickup": "Lisbon", "desk_hours": "07:00-24:00"}
     chat.say(q5, "I'm sorry, you're right: you're flying from Porto into Lisbon. The booking was made for "
              "Porto by mistake; I'll change RD-90412 to collection at Lisbon Airport on 3 August at 14:20.",
-             before=[memory(q5, s3, s5)], context=[_system("Rental", s5)])
+             before=[memory(q5, s3, s5), tool_span("quote_rental", s5, quote5)],
+             context=[_system("Rental", s5), _tool_msg("quote_rental", quote5)])
     return EvalCase(
         "rental memory replaces the Lisbon pickup with the city a flight comes from",
         "state_corruption", with_attributes(chat.turns, "custom"), root=3, symptom=5, app="f3_roadly",
@@ -1570,7 +1572,7 @@ def _parcelhop_domestic_fallback() -> EvalCase:
     chat.say(q3, "I'm sorry about that. The 8.99 GBP I quoted is our UK rate; parcels to Canada are priced "
              "differently, and the email's total of 54.49 GBP is the correct price for a 4 kg box to "
              "Toronto.",
-             before=[parse(q3, parcel)])
+             before=[parse(q3, parcel), rate()], context=[{"role": "tool", "content": str(fallback)}])
     return EvalCase(
         "carrier rate lookup times out and the UK rate is quoted for a parcel to Canada",
         "silent_fallback", with_attributes(chat.turns, "openinference"), root=1, symptom=3,
@@ -1648,11 +1650,11 @@ def _netly_bare_handoff() -> EvalCase:
              "agent will join this chat shortly.",
              before=[tool_span("handoff_to_agent", {"queue": "billing"}, ticket)],
              context=[_tool_msg("handoff_to_agent", ticket)])
-    q3 = ("The agent's just asked me for my account number and what the problem is. I had to explain it all "
-          "again. Didn't you pass anything on?")
+    q3 = ("The person who picked up just asked me for my account number and what the problem is. I had to "
+          "explain it all again. Didn't you pass anything on?")
     chat.say(q3, "I'm sorry about that; the hand-over didn't include your account details or a summary. Your "
              "account number is NL-88120455, and the issue is the rise from 32 to 45 GBP after your "
-             "introductory discount ended. You can paste that to the agent.",
+             "introductory discount ended. You can paste that into the chat for them.",
              before=[tool_span("lookup_account", {"customer_id": "C-4471902"}, account)],
              context=[_tool_msg("lookup_account", account)])
     return EvalCase(
