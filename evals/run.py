@@ -46,6 +46,8 @@ SPLITS = {
     # Written by a separate process from the fault classes alone; scored once as the engine
     # stood, then never tuned on. (The first such set, scored once, is now fresh2_dev.)
     "holdout": ["evals.sets.holdout2_locked"],
+    # A third set written the same way, from the fault classes alone; scored once, never tuned on.
+    "fresh3": ["evals.sets.fresh3_locked"],
 }
 
 
