@@ -41,13 +41,12 @@ from evals.cases import EvalCase
 
 SPLITS = {
     "dev": ["evals.cases", "evals.sets.dialogue_dev", "evals.sets.structural_dev", "evals.sets.fresh_dev",
-            "evals.sets.fresh2_dev"],
+            "evals.sets.fresh2_dev", "evals.sets.fresh3_dev"],
     "test": ["evals.sets.dialogue_locked", "evals.sets.structural_locked"],
     # Written by a separate process from the fault classes alone; scored once as the engine
-    # stood, then never tuned on. (The first such set, scored once, is now fresh2_dev.)
+    # stood, then never tuned on. (Earlier such sets, each scored once, are now fresh2_dev and
+    # fresh3_dev.)
     "holdout": ["evals.sets.holdout2_locked"],
-    # A third set written the same way, from the fault classes alone; scored once, never tuned on.
-    "fresh3": ["evals.sets.fresh3_locked"],
 }
 
 

@@ -1,4 +1,4 @@
-"""The fresh3 locked split is well formed: every case builds into a real MLflow store with one trace
+"""The fresh3 split (now in dev) is well formed: every case builds into a real MLflow store with one trace
 per turn in its session, roots lie inside the session, labelled code lines exist in the case's app,
 and healthy cases carry no label. (It never runs the engine on the split.)"""
 
@@ -12,14 +12,14 @@ from turnback.demo.builder import SESSION_KEY, write_session
 from turnback.state import Category
 
 from evals.run import SPLITS
-from evals.sets.fresh3_locked import APPS, cases
+from evals.sets.fresh3_dev import APPS, cases
 
 CASES = cases()
 CATEGORIES = set(typing.get_args(Category))
 
 
 def test_the_split_is_registered_and_balanced():
-    assert SPLITS["fresh3"] == ["evals.sets.fresh3_locked"]
+    assert "evals.sets.fresh3_dev" in SPLITS["dev"]
     faulty = [c for c in CASES if c.category]
     assert len(faulty) >= 15 and len(CASES) - len(faulty) >= 4
     assert len({c.name for c in CASES}) == len(CASES)

@@ -1,11 +1,12 @@
-"""Held-out labelled sessions, third locked split (`fresh3`).
+"""Labelled sessions written as a third locked split (`fresh3`), now part of dev.
 
 Written from the fault classes of the case brief alone, without reading the engine or running it:
 pushback in ordinary words (class 1), a recorded failure among look-alike template replies
 (class 2), a value or constraint lost turns before the complaint (class 3), a failure the reply
 admits before later trouble (class 4), structural faults (class 5), a stale source named by its
 loader (class 6) and healthy look-alikes. Each faulty session has its own small app; `code` names
-the line a developer would change. Never tune the engine on these.
+the line a developer would change. Scored once as the engine stood (root 12/16, healthy
+blamed 0/5, category 9/16, code 6/16), then moved to dev and tuned on.
 """
 
 from __future__ import annotations
