@@ -679,3 +679,38 @@ def test_a_completion_that_mentions_a_failed_status_is_content_not_a_failed_call
     ])
 
     assert report.root_cause is None
+
+
+def test_an_admitted_failure_the_answer_to_a_complaint_names_is_the_root(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("Send the spa gift voucher to my sister, lena.berg@example.org please.",
+                  "Sorry, I couldn't send it: the voucher service rejected the address "
+                  "(no customer profile for lena.berg@example.org).",
+                  children=[tool_span("send_voucher", {"to": "lena.berg@example.org"},
+                                      error="no customer profile for lena.berg@example.org")]),
+        chat_turn("Oh well. Is the pool heated?", "Yes, it's kept at 29 degrees."),
+        chat_turn("Great, so she just says her name at reception?",
+                  "Exactly, reception looks her up and hands her a wristband."),
+        chat_turn("She's at reception now and they say there's nothing under her name. What's going on??",
+                  "I'm sorry. The voucher never went through because there was no customer profile "
+                  "for her address, so nothing was booked for her."),
+    ])
+
+    assert root_of(report) == (1, "tool_failure")
+    assert any(a.turn == 3 for a in report.root_cause.alternatives)
+
+
+def test_a_named_value_no_lookup_gave_is_made_up_even_beside_an_old_document(write, store_uri):
+    old_doc = {"id": "kb-7", "content": "Restart the client, then sign in again.",
+               "metadata": {"doc_uri": "kb/printing.md", "updated": "2023-02-01"}}
+    report = analyze(write, store_uri, [
+        chat_turn("My printer won't print.",
+                  "Restart the client, then pick the 'Print-North' queue and sign in again.",
+                  children=[retriever_span("search_kb", "printer won't print", [old_doc])]),
+        chat_turn("I'm on the 2nd floor, does that matter?", "No, Print-North serves every floor."),
+        chat_turn("Maybe I'm blind, but the dialog only lists Print-South and Lobby. "
+                  "Where would Print-North be?",
+                  "Apologies, choose Print-South."),
+    ])
+
+    assert root_of(report) == (1, "hallucinated_fact")

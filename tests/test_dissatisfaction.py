@@ -65,7 +65,7 @@ def test_outside_evidence_contradicting_a_time() -> None:
                                     "Your train leaves at 17:15.")
     assert result.complaint
     assert result.disputed == ["17:15"]
-    assert result.features["outside_evidence"]
+    assert result.features.get("outside_evidence")
 
 
 def test_actually_can_open_a_correction_too() -> None:
@@ -281,3 +281,38 @@ def test_a_value_rejected_outright_and_replaced_is_heard_even_about_an_older_rep
 
     assert heard.complaint and heard.disputed == ["17:00"]
     assert not own_change.complaint
+
+
+def test_the_next_item_of_a_list_is_no_complaint_about_the_echo_of_the_last() -> None:
+    earlier = [("Three orders to check. First: QX7720415",
+                "Order QX7720415: shipped from depot DP-11, due Tue.")]
+    result = detect_dissatisfaction("next one is QX7720488", earlier[0][1], earlier)
+
+    assert not result.complaint
+    assert not result.features.get("value_replaced")
+
+
+def test_a_reading_the_user_gives_is_no_outside_evidence() -> None:
+    reply = "Thanks, your water usage of 311.2 is saved."
+    result = detect_dissatisfaction("and the tap meter says 4.051,7", reply, [("water is 311.2", reply)])
+
+    assert not result.complaint
+    assert not result.features.get("outside_evidence")
+
+
+def test_outside_evidence_about_an_earlier_reply_is_a_complaint() -> None:
+    earlier = [("Is the Rijksmuseum open on Mondays?", "Yes, the Rijksmuseum is open on Mondays.")]
+    result = detect_dissatisfaction("We're at the entrance. The sign says closed Mondays.", "Have fun!",
+                                    earlier)
+
+    assert result.features.get("outside_evidence")
+
+
+def test_an_identifier_like_name_a_reply_gave_is_what_the_question_disputes() -> None:
+    earlier = [("My printer won't print.",
+                "Pick the 'Print-North' queue in the print dialog, then print again.")]
+    result = detect_dissatisfaction(
+        "Maybe I'm blind, but the dialog only lists Floor2 and Lobby. Where would Print-North be?",
+        "Yes, Print-North serves your desk too.", earlier)
+
+    assert result.disputed == ["Print-North"]

@@ -117,6 +117,11 @@ def explain_dispute(
     named = disputed | (set(NUMBER.findall(complaint.user or "")) if about is None else set())
     figures = {t for t in named & tokens(source.assistant) if NUMBER.fullmatch(t)}
     invented = figures - set(NUMBER.findall(looked_up.replace("-", " ")))
+    # Likewise a disputed name the reply gave whole ("Corp-EU") that nothing looked up names
+    # (values with digits are figures, weighed above with their units and keys).
+    said, found = (source.assistant or "").lower(), looked_up.lower()
+    invented |= {v for v in values if len(v.split()) <= MAX_VALUE_WORDS and not re.search(r"\d", v)
+                 and v.lower() in said and v.lower() not in found}
     if (claim and not claim & grounding) or invented:
         return Explanation(
             "hallucinated_fact",
@@ -134,6 +139,8 @@ def explain_dispute(
     )
 
 
+# A disputed value, not a disputed sentence: sentences are never found word for word in a lookup.
+MAX_VALUE_WORDS = 3
 ISO_MONTH = re.compile(r"\b\d{4}-(0[1-9]|1[0-2])-\d{2}")
 
 

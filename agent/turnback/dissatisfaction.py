@@ -463,7 +463,10 @@ def extract(
     f["disbelief"] = float(bool(DISBELIEF.search(cue)))
     f["hedged_contradiction"] = float(bool(HEDGED.search(cue)))
     f["failure_report"] = float(bool(FAILURE_REPORT.search(cue)))
-    f["outside_evidence"] = float(bool(EVIDENCE.search(cue)))
+    # "The receipt says ..." disputes the assistant only when it is about what a reply said
+    # (this one or a recent one); "the night meter says 12.077,5" is the user giving a reading.
+    about_replies = anchored or any(words & content_words(r) for r in replies)
+    f["outside_evidence"] = float(bool(EVIDENCE.search(cue)) and about_replies)
     f["abandonment"] = float(abandonment(cue))
     f["repetition"] = float(bool(REPETITION.search(cue)))
     f["closing"] = float(bool(CLOSING.search(cue)))
@@ -501,7 +504,9 @@ def extract(
     own = [r for r in replaced if any(_same(r, e) for e in earlier_user_values)]
     restated = [v for v in kept if any(_same(v, e) for e in earlier_user_values)
                 and any(_family(r.kind) == _family(v.kind) for r in replaced)]
-    f["value_replaced"] = float(bool(asserted))
+    # Replacing a value the reply only echoed from the user ("next one is BX44...33" after
+    # "BX44...27: ready") moves on to a new item; it disputes nothing the assistant said.
+    f["value_replaced"] = float(bool(asserted) and not (own and not restated))
     f["value_rejected"] = float(bool(rejected_in_replies))
     f["value_restated"] = float(bool(restated))
     f["self_correction"] = float(bool(own) and not restated and not rejected_in_replies
@@ -553,7 +558,9 @@ def _named_from_replies(mine: Sequence[Value], replies: list[str], user_values: 
     kinds only, since a bare small number or a common name matches by chance."""
     named = []
     for v in mine:
-        if v.kind == "name" or (v.kind == "number" and len(v.key) < 3):
+        # A name built like an identifier ("Corp-EU", "Gate B12") is as specific as an id.
+        identifier_like = v.kind == "name" and bool(re.search(r"[\d-]", v.surface)) and " " not in v.surface
+        if (v.kind == "name" and not identifier_like) or (v.kind == "number" and len(v.key) < 3):
             continue
         if any(_same(v, e) for e in user_values):
             continue

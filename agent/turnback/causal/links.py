@@ -29,6 +29,8 @@ UNANCHORED_LINK = 0.7
 MIN_ABOUT_WORDS = 3
 SAME_TURN_LINK = 0.8
 VALUE_LINK = 1.0
+# Turns that said this share of the best match to a complaint's answer are the ones it names.
+ANSWER_SHARE = 0.8
 # Share of the smaller of (what is disputed, what a fault produced) they must have in common:
 # one shared word ("refund") does not make a failed refund the source of a claimed one.
 VALUE_SHARE = 0.5
@@ -210,7 +212,10 @@ def link_symptoms(
         # The earliest source wins: a detector's fault that produced the disputed value at or
         # before the origin turn, or one recorded on that turn (more specific than a dispute).
         produced = [c for c, _, why in found if why.endswith(PRODUCED)]
-        on_origin = known.by_turn.get(origin.turn, ()) if origin is not None else ()
+        # A weak signal on the origin turn (an old document) explains the dispute only when
+        # it gave what is disputed; otherwise the origin's own reading is the more exact one.
+        on_origin = [c for c in known.by_turn.get(origin.turn, ()) if c.severity == "strong"
+                     or not disputed or disputed & known.value_tokens[id(c)]] if origin is not None else []
         if origin is not None and (any(c.turn <= origin.turn for c in produced)
                                    or any(_explains(c, origin.turn) for c in on_origin)):
             origin_turn = None if produced else origin.turn
@@ -236,12 +241,30 @@ def link_symptoms(
                 found.append((origin, 1.0, "first said what the user disputes"))
             everything.append(origin)
             known.add(origin)
+        found += _named_by_the_answer(known, index, symptom, last)
         for candidate, strength, why in found:
             if origin_turn is not None and _explains(candidate, origin_turn):
                 strength, why = 1.0, "first said what the user disputes"
             if strength > 0:
                 links.append(Link(candidate, symptom, strength, why))
     return everything, links
+
+
+def _named_by_the_answer(
+    known: CandidateIndex, index: ContentIndex, symptom: Symptom, last: int
+) -> list[tuple[Candidate, float, str]]:
+    """Recorded failures the reply to a complaint names as the cause ("sorry, the transfer
+    never went through because ..."): the app's own account, read against what each earlier
+    turn said. An admitted failure counts too: later turns paid for it."""
+    about = tokens(symptom.answered)
+    if len(about) < MIN_ABOUT_WORDS:
+        return []
+    scores = index.scores(about, last + 1)
+    best = max(scores.values(), default=0.0)
+    named = {t for t, score in scores.items() if best and score >= ANSWER_SHARE * best}
+    return [(c, 1.0, f"the reply to turn {symptom.turn}'s complaint names what this turn's failure did")
+            for t in sorted(named) for c in known.by_turn.get(t, ())
+            if c.turn == t and c.severity == "strong" and c.detector == "recorded_failures"]
 
 
 def _recorded_fault_touched(known: CandidateIndex, scores: dict[int, float], last: int) -> Candidate | None:

@@ -72,7 +72,8 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
                 turn=turn.index, kind="user_dissatisfied", strength=heard.score,
                 detail=f"the user is dissatisfied (score {heard.score:.2f}: {fired}){disputed}. "
                        f"The user wrote: {turn.user}",
-                disputed=list(heard.disputed), restated=list(heard.restated)))
+                disputed=list(heard.disputed), restated=list(heard.restated),
+                answered=APOLOGY_OPENING.sub("", concession(turn.assistant) or "")))
     return found
 
 
