@@ -714,3 +714,44 @@ def test_a_named_value_no_lookup_gave_is_made_up_even_beside_an_old_document(wri
     ])
 
     assert root_of(report) == (1, "hallucinated_fact")
+
+
+def test_a_date_a_state_step_stored_shifted_is_state_corruption(write, store_uri):
+    def trip(stored: dict[str, Any]) -> dict[str, Any]:
+        return {"name": "save_trip", "type": "MEMORY", "inputs": {}, "outputs": stored}
+
+    report = analyze(write, store_uri, [
+        chat_turn("I'd like a ferry from Hull to Rotterdam.", "Sure, which day?",
+                  children=[trip({"from": "Hull", "to": "Rotterdam"})]),
+        chat_turn("Thursday 14 March, foot passenger.", "Noted: a foot passenger from Hull to Rotterdam.",
+                  children=[trip({"from": "Hull", "to": "Rotterdam", "day": "2024-03-13"})]),
+        chat_turn("Book it.", "Booked: sailing on Wednesday 13 March, ref FR-2211."),
+        chat_turn("Why does it say Wednesday 13 March? I said Thursday the 14th.", "Sorry about that."),
+    ])
+
+    assert root_of(report) == (2, "state_corruption")
+
+
+def test_a_field_the_complaint_misses_that_the_call_left_empty_is_a_malformed_call(write, store_uri):
+    escalate = tool_span("escalate", {"team": "claims"},
+                         {"ticket": "ESC-81", "team": "claims", "policy_number": None})
+    report = analyze(write, store_uri, [
+        chat_turn("My car insurance claim has been stuck for weeks.", "I can see claim CL-5520 is waiting."),
+        chat_turn("Please get me a person.", "Done, a claims handler will message you here.",
+                  children=[escalate]),
+        chat_turn("The handler just asked me for my policy number, didn't you send it?", "I'm sorry."),
+    ])
+
+    assert root_of(report) == (2, "malformed_tool_call")
+
+
+def test_a_document_dated_by_its_own_name_is_outdated(write, store_uri):
+    menu = {"id": "menu", "content": "Lunch menu: soup of the day 6.50, club sandwich 9.00.",
+            "metadata": {"doc_uri": "menus/2019-05-01_lunch.md"}}
+    report = analyze(write, store_uri, [
+        chat_turn("How much is the club sandwich?", "The club sandwich is 9.00.",
+                  children=[retriever_span("search_menu", "club sandwich price", [menu])]),
+        chat_turn("The till says the club sandwich is 11.50, not 9.00.", "Sorry, I'll check."),
+    ])
+
+    assert root_of(report) == (1, "outdated_retrieval")

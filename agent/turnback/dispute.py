@@ -11,6 +11,7 @@ to blame: a wrong state write is the fault of the turn that wrote it.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,7 +57,9 @@ def explain_dispute(
                     turn.index,
                 )
             recorded = flat_text(step.result, keys=True)
-            if not disputed & content_words(recorded):
+            # A date counts by its month or weekday: a bare day number matches by chance.
+            said_dates = disputed & _date_words(recorded)
+            if not disputed & content_words(recorded) and not any(w.isalpha() for w in said_dates):
                 continue
             if step.kind == "parser":
                 return Explanation(
@@ -73,10 +76,24 @@ def explain_dispute(
                 written,
             )
 
+    # A call the complaint says lacked something ("they asked me for my account number"),
+    # whose arguments or result left that very field empty: the call was made incomplete.
+    for step in source.tools:
+        empty = [key for key, value in _fields(step.arguments) + _fields(step.result)
+                 if value is None or value == "" or value == []]
+        named = [key for key in empty if tokens(key.replace("_", " ")) & disputed]
+        if named:
+            return Explanation(
+                "malformed_tool_call",
+                f"'{step.name}' at turn {source.index} went out without {', '.join(named[:3])}, "
+                "which the complaint says was missing",
+                source.index,
+            )
+
     # Keys count ("monthly_debit_eur" grounds "EUR"), and ISO dates their month's name.
     looked_up = (" ".join(flat_text(t.result, keys=True) for t in source.tools)
                  + " ".join(d.content for r in source.retrievals for d in r.documents))
-    grounding = content_words(looked_up) | _month_names(looked_up)
+    grounding = content_words(looked_up) | _date_words(looked_up)
     claim = disputed & content_words(source.assistant)
     # A document merely old by the calendar explains the dispute only if what the reply
     # claimed came from what was looked up; one its own metadata retires (status, expiry)
@@ -141,12 +158,24 @@ def explain_dispute(
 
 # A disputed value, not a disputed sentence: sentences are never found word for word in a lookup.
 MAX_VALUE_WORDS = 3
-ISO_MONTH = re.compile(r"\b\d{4}-(0[1-9]|1[0-2])-\d{2}")
+# Digits around it end it, underscores do not ("2024-03-01_week").
+ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
-def _month_names(text: str) -> set[str]:
+def _date_words(text: str) -> set[str]:
+    """How people say the ISO dates of `text`: "2024-07-05" is also "friday", "5", "july"."""
     # turnback never calls setlocale, so the calendar's names are the C locale's English ones.
-    return {calendar.month_name[int(m)].lower() for m in ISO_MONTH.findall(text)}
+    words: set[str] = set()
+    for year, month, day in ISO_DATE.findall(text):
+        words.add(calendar.month_name[int(month)].lower())
+        words.add(str(int(day)))
+        with contextlib.suppress(ValueError):  # "2023-02-30" names no weekday
+            words.add(calendar.day_name[calendar.weekday(int(year), int(month), int(day))].lower())
+    return words
+
+
+def _fields(value: Any) -> list[tuple[str, Any]]:
+    return list(value.items()) if isinstance(value, dict) else []
 
 
 def _lost_in_parsing(given: Any, produced: Any, values: list[str] | tuple[str, ...]) -> str | None:
@@ -174,6 +203,11 @@ def outdated_reason(doc: RetrievedDocument, at_ms: int) -> str | None:
         when = _date(meta.get(key))
         if when and (now - when).days > MAX_DOC_AGE_DAYS:
             return f"{key} {when.date()} is over {MAX_DOC_AGE_DAYS} days old"
+    # With no date in its metadata, a date in its own name ("listings/2024-03-01_week.json").
+    named = ISO_DATE.search(f"{doc.uri or ''} {doc.doc_id or ''}")
+    when = _date(named.group()) if named and not any(meta.get(k) for k in DATE_KEYS) else None
+    if when and (now - when).days > MAX_DOC_AGE_DAYS:
+        return f"its name dates it {when.date()}, over {MAX_DOC_AGE_DAYS} days old"
     return None
 
 
