@@ -382,3 +382,102 @@ def test_a_misparse_in_words_names_the_parser_the_pattern_and_where_it_is_applie
     assert report.root_cause is not None and report.root_cause.turn == 1
     top = {f"{f.path}:{f.line}" for f in report.code_findings[:4]}
     assert {"movers/intake.py:10", "movers/intake.py:5", "movers/intake.py:11"} <= top
+
+
+CART_PY = '''from shop.prices import price_of
+
+
+def apply_coupon(cart, code):
+    rate = COUPONS[code]
+    total = sum(price_of(item) for item in cart)
+    return round(total * (1 - rate), 2)
+
+
+COUPONS = {"SPRING10": 0.10}
+'''
+PRICES_PY = '''def price_of(item):
+    return float(item["price"].replace(" ", ""))
+'''
+TRACEBACK = '''Traceback (most recent call last):
+  File "/srv/app/shop/cart.py", line 6, in apply_coupon
+    total = sum(price_of(item) for item in cart)
+  File "/srv/app/shop/prices.py", line 2, in price_of
+    return float(item["price"].replace(" ", ""))
+  File "/usr/lib/python3.11/site-packages/somelib/core.py", line 88, in convert
+ValueError: could not convert string to float: '12,50'
+'''
+
+
+def test_the_line_a_recorded_stack_trace_raised_at_comes_first(write, store_uri, git_repo) -> None:
+    failing = {"name": "apply_coupon", "type": "TOOL", "inputs": {"code": "SPRING10"},
+               "error": "could not convert string to float: '12,50'", "error_type": "ValueError",
+               "stacktrace": TRACEBACK, "raise": True}
+    turns = [
+        chat_turn("Add the blue mug to my cart.", "Added: blue mug, 12,50."),
+        {"root": {"name": "chat", "type": "CHAIN", "inputs": {"message": "Apply SPRING10 please."},
+                  "children": [failing], "error": "coupon failed", "raise": True}},
+    ]
+    repo = git_repo({"shop/cart.py": CART_PY, "shop/prices.py": PRICES_PY})
+
+    report = _analyze(write, store_uri, repo, "cart", turns)
+
+    assert report.root_cause is not None and report.root_cause.turn == 2
+    first = report.code_findings[0]
+    assert (first.path, first.line, first.kind) == ("shop/prices.py", 2, "stack_frame")
+    assert "shop/cart.py:6" in _top(report, 4)
+
+
+TRANSFERS_PY = '''class TransferError(Exception):
+    pass
+
+
+def transfer_ticket(order, recipient_email):
+    if not has_account(recipient_email):
+        raise TransferError(f"recipient has no Encore account: {recipient_email}")
+'''
+
+
+def test_the_line_whose_format_string_wrote_the_error_is_found(write, store_uri, git_repo) -> None:
+    turns = [
+        chat_turn("Send my second ticket to ola@example.com.", "Done! Ola will get it by email.",
+                  children=[tool_span("run_tool", {"name": "transfer"},
+                                      error="recipient has no Encore account: ola@example.com")]),
+    ]
+    repo = git_repo({"encore/transfers.py": TRANSFERS_PY})
+
+    report = _analyze(write, store_uri, repo, "ticket", turns)
+
+    assert "encore/transfers.py:7" in _top(report)
+
+
+MEMBERS_PY = '''import re
+
+MEMBER_RE = re.compile(r"GY-(\\\\d+)")
+
+
+def read_member(text):
+    found = {}
+    match = MEMBER_RE.search(text)
+    if match:
+        member = f"GY-{int(match.group(1))}"
+        found["member"] = member
+    return found
+'''
+
+
+def test_the_parser_line_that_turned_a_restated_value_into_a_near_miss_is_named(
+        write, store_uri, git_repo) -> None:
+    first = "Book me a spin class, member GY-00731."
+    turns = [
+        chat_turn(first, "Booked for member GY-731.",
+                  children=[{"name": "read_member", "type": "PARSER", "inputs": {"text": first},
+                             "outputs": {"member": "GY-731"}}]),
+        chat_turn("When does it start?", "At 18:00 in studio 2."),
+        chat_turn("The app can't find the booking. My number is GY-00731.", "Sorry about that."),
+    ]
+    repo = git_repo({"gym/members.py": MEMBERS_PY})
+
+    report = _analyze(write, store_uri, repo, "gym", turns)
+
+    assert report.root_cause is not None and report.root_cause.turn == 1
+    assert "gym/members.py:10" in _top(report)

@@ -31,6 +31,8 @@ class Explanation:
     category: Category
     reason: str
     blame_turn: int
+    lost: str | None = None
+    """A value the user gave that the blamed step did not carry (what it misread)."""
 
 
 def explain_dispute(
@@ -54,7 +56,7 @@ def explain_dispute(
                     "input_misparsed",
                     f"parser step '{step.name}' at turn {turn.index} was given {lost} and did not "
                     f"produce it ({flat_text(step.result, keys=True)[:120]})",
-                    turn.index,
+                    turn.index, lost=lost,
                 )
             recorded = flat_text(step.result, keys=True)
             # A date counts by its month or weekday: a bare day number matches by chance.

@@ -102,6 +102,12 @@ def _ranges(numbers: list[int]) -> str:
 # --- reconstructed conversation ------------------------------------------------------
 
 
+class StackFrame(BaseModel):
+    path: str
+    line: int
+    function: str = ""
+
+
 class SpanError(BaseModel):
     span_id: str
     span_name: str
@@ -110,6 +116,8 @@ class SpanError(BaseModel):
     handled: bool = Field(
         default=False, description="an exception event inside a span that still ended OK"
     )
+    frames: list[StackFrame] = Field(
+        default=[], description="the recorded stack trace (exception.stacktrace), outermost first")
 
 
 class ToolCall(BaseModel):

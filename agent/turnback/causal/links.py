@@ -342,5 +342,6 @@ def _origin(
     return Candidate(
         turn=why.blame_turn, category=why.category,
         severity="strong" if why.category in RECORDED_ORIGINS else "weak",
-        detector="origin_of_dispute", detail=why.reason, values=list(symptom.disputed),
+        detector="origin_of_dispute", detail=why.reason,
+        values=[*([why.lost] if why.lost else []), *symptom.disputed],
     )

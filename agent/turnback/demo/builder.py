@@ -6,7 +6,8 @@ checked against went through MLflow's real tracing and storage path.
 A turn spec is a dict: `root` (a span spec), optional `assessments`. A span spec has
 `name`, and optionally `type`, `inputs`, `outputs`, `attributes`, `error` (a message:
 status ERROR plus an `exception` event), `error_type`, `raise` (raise the error out of
-the span, failing the trace), `events` (a list of `{"name", "attributes"}` recorded without
+the span, failing the trace), `stacktrace` (the error's recorded Python traceback),
+`events` (a list of `{"name", "attributes"}` recorded without
 changing the span's status, e.g. an `exception` event inside a span that ended OK) and
 `children`.
 """
@@ -95,6 +96,7 @@ def _write_span(
                     attributes={
                         "exception.type": spec.get("error_type", "RuntimeError"),
                         "exception.message": spec["error"],
+                        **({"exception.stacktrace": spec["stacktrace"]} if spec.get("stacktrace") else {}),
                     },
                 )
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,15 @@ from langgraph.runtime import Runtime
 from turnback.context import AnalysisContext
 from turnback.repo_files import CODE_SUFFIXES, candidate_files, read_text, suffix
 from turnback.repo_search import LineHits, LineSearch, grep_lines
-from turnback.state import AnalysisState, Candidate, CodeCorrelation, CodeFinding, RootCause, Turn
+from turnback.state import (
+    AnalysisState,
+    Candidate,
+    CodeCorrelation,
+    CodeFinding,
+    RootCause,
+    StackFrame,
+    Turn,
+)
 
 MAX_FINDINGS = 20
 MAX_PER_KIND = 4
@@ -90,7 +99,7 @@ MISSING_FIELD_CATEGORIES = {"malformed_tool_call", "tool_failure"}
 # How much each kind of finding explains a given root-cause category.
 RELEVANCE = {
     "swallowed_error": 100, "handoff_builder": 100, "value_origin": 95, "evidence_match": 90,
-    "error_origin": 85,
+    "error_origin": 85, "stack_frame": 80,
     "span_function": 70, "retrieval_order": 60, "prompt_text": 55, "data_source": 50,
     "history_window": 45, "memory_state": 35, "session_id": 30,
 }
@@ -133,6 +142,8 @@ class Targets:
     """step name -> the keys of its result that hold the wrong value"""
     field_readers: dict[str, set[str]] = field(default_factory=dict)
     """function name -> the missing fields it reads from what it was handed"""
+    frames: list[StackFrame] = field(default_factory=list)
+    """the stack trace recorded with the root's error, outermost first"""
 
 
 def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
@@ -172,6 +183,10 @@ def targets_for(turn: Turn, candidate: Candidate | None = None) -> Targets:
     }
     prompts = " ".join(_flat(call.system_prompt) for call in turn.llm_calls if call.system_prompt)
     origins = _value_origins(turn, candidate)
+    messages = [*(e.message for e in turn.errors), *(t.error for t in turn.tools if t.error)]
+    # The root's own span's trace when it recorded one, else any the turn's failures recorded.
+    traced = [e for e in turn.errors if e.frames and not e.handled]
+    own = [e for e in traced if candidate is not None and e.span_id == candidate.span_id]
     culprit = _span_name(turn, candidate.span_id) if candidate and candidate.span_id else None
     return Targets(
         prompt_text=prompts,
@@ -180,15 +195,32 @@ def targets_for(turn: Turn, candidate: Candidate | None = None) -> Targets:
         value_origins=origins,
         failing_spans={n for n in failing if _identifier(n)},
         span_names=names,
-        error_messages={
-            e.message[:PROMPT_PROBE_CHARS]: e.message for e in turn.errors if len(e.message) >= 12
-        },
+        error_messages={probe: message for message in messages for probe in _error_probes(message)},
         prompt_probes=list(dict.fromkeys(probes)),
         data_sources=sources,
         hints=[h for h in (candidate.code_hints if candidate else []) if len(h) >= 3],
         # A misparse found by its disputed value names no span: the parser that produced it is.
         culprit=culprit or next(iter(origins), None),
+        frames=(own or traced)[0].frames if (own or traced) else [],
     )
+
+
+# The first word of a message that a format string most likely filled in: a number, an
+# email or path, a quoted or bracketed value.
+FILLED_IN = re.compile(r"""\S*[\d@/\\'"`{\[(<]""")
+MIN_ERROR_PROBE = 12
+
+
+def _error_probes(message: str) -> list[str]:
+    """What to grep for the line that wrote an error message: its opening, and the literal
+    text before the first filled-in value ("recipient has no account: " of "recipient has
+    no account: ana@x.org"), which an f-string holds word for word."""
+    probes = [message[:PROMPT_PROBE_CHARS]] if len(message) >= MIN_ERROR_PROBE else []
+    filled = FILLED_IN.search(message)
+    literal = message[: filled.start()].rstrip() if filled else ""
+    if len(literal) >= MIN_ERROR_PROBE and literal not in probes:
+        probes.append(literal[:PROMPT_PROBE_CHARS])
+    return probes
 
 
 def _span_name(turn: Turn, span_id: str) -> str | None:
@@ -231,7 +263,40 @@ def findings_in(repo: Path, files: list[str], hits: LineHits, targets: Targets, 
             findings.extend(scan_file(path, text, targets, root, picked={i for i, _ in lines}))
             affinity[path] = sum(name in text for name in names)
         findings.extend(scan_lines(path, lines, targets, root))
+    findings.extend(stack_findings(repo, files, targets.frames, root))
     return rank(findings, affinity)
+
+
+INNERMOST_FRAME_BONUS = 20
+
+
+def stack_findings(repo: Path, files: list[str], frames: list[StackFrame], root: RootCause
+                   ) -> list[CodeFinding]:
+    """The lines the recorded stack trace names in this repository; the innermost (where
+    the error was raised in the app's own code) first. Frames of libraries and of other
+    code map to no file here and are skipped."""
+    if not frames:
+        return []
+    known = set(files)
+    found: list[CodeFinding] = []
+    mapped = [(frame, path) for frame in frames if (path := _repo_path(frame.path, known))]
+    for depth, (frame, path) in enumerate(reversed(mapped)):
+        lines = _lines(read_text(repo / path) or "")
+        if not 0 < frame.line <= len(lines):
+            continue
+        add = _adder(found, path, lines, root)
+        where = f" in '{frame.function}'" if frame.function else ""
+        add(frame.line, "stack_frame",
+            f"the stack trace recorded at turn {root.turn} passes here{where}"
+            + (", where the error was raised" if depth == 0 else ""),
+            bonus=INNERMOST_FRAME_BONUS if depth == 0 else -depth)
+    return found
+
+
+def _repo_path(frame_path: str, known: set[str]) -> str | None:
+    """The repository file a frame's absolute path ends with, the longest match first."""
+    parts = frame_path.replace("\\", "/").split("/")
+    return next(("/".join(parts[i:]) for i in range(len(parts)) if "/".join(parts[i:]) in known), None)
 
 
 def search_terms(targets: Targets, root: RootCause) -> tuple[list[re.Pattern[str]], list[str]]:
@@ -522,9 +587,24 @@ def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[st
         # is wrong), when no key is named in the input or the dispute.
         keys = keys or [k for k, v in leaves.items() if not isinstance(v, bool)
                         and isinstance(v, str | int | float) and str(v).lower() in values]
+        # The key whose value is a near miss of a disputed or lost value ("HV-417" for the
+        # "HV-00417" the user gave, "07:30" for "7:30"): what the parser turned it into.
+        keys = keys or [k for k, v in leaves.items() if not isinstance(v, bool)
+                        and isinstance(v, str | int | float)
+                        and any(_near(str(v).lower(), w) for w in values)]
         if keys:
             origins[step.name] = keys
     return origins
+
+
+NEAR_MISS = 0.6
+
+
+def _near(value: str, other: str) -> bool:
+    """Two short values that differ by a few characters, not two unrelated words."""
+    if value == other or len(other.split()) > 3 or not re.search(r"\d", value + other):
+        return False
+    return SequenceMatcher(None, value, other).ratio() >= NEAR_MISS
 
 
 NUMBER_WORDS = {

@@ -33,6 +33,7 @@ from turnback.state import (
     Retrieval,
     RetrievedDocument,
     SpanError,
+    StackFrame,
     ToolCall,
     Turn,
 )
@@ -151,7 +152,22 @@ def span_error(span: Any) -> SpanError | None:
         message=str(message),
         exception_type=attrs.get("exception.type"),
         handled=not is_error,
+        frames=stack_frames(attrs.get("exception.stacktrace")),
     )
+
+
+# A Python traceback's frame line: File "/srv/app/shop/cart.py", line 42, in apply_coupon
+FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)(?:, in (\S+))?', re.MULTILINE)
+MAX_FRAMES = 50
+
+
+def stack_frames(stacktrace: Any) -> list[StackFrame]:
+    """The frames of a recorded Python stack trace, outermost first (as Python prints them)."""
+    if not isinstance(stacktrace, str):
+        return []
+    frames = [StackFrame(path=path, line=int(line), function=function or "")
+              for path, line, function in FRAME.findall(stacktrace)]
+    return frames[-MAX_FRAMES:]
 
 
 def tool_call(span: Any, error: SpanError | None, kind: str = "tool") -> ToolCall:
