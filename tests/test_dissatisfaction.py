@@ -316,3 +316,17 @@ def test_an_identifier_like_name_a_reply_gave_is_what_the_question_disputes() ->
         "Yes, Print-North serves your desk too.", earlier)
 
     assert result.disputed == ["Print-North"]
+
+
+def test_dislike_given_as_the_answer_to_the_assistants_question_is_no_complaint() -> None:
+    result = detect_dissatisfaction("Honestly the plot was a mess and the ending was terrible.",
+                                    "What didn't you like about that film?")
+
+    assert not result.complaint
+
+
+def test_dislike_aimed_at_the_assistant_counts_even_after_its_question() -> None:
+    result = detect_dissatisfaction("That's a mess, you didn't even check my dates.",
+                                    "Here is your itinerary. Anything else?")
+
+    assert result.complaint

@@ -144,6 +144,8 @@ CHANGE_OF_MIND = re.compile(
     r"|i (?:typed|wrote|gave|said) (?:that|it|the \w+) wrong|typo|i mixed up|i meant|(?:push|move) (?:it"
     r"|that)"
     r" to|wait,? (?:no|sorry))\b", I)
+# Cues of dislike that, in an answer to the assistant's question, describe the topic asked about.
+ANSWER_CUES = ("disbelief", "hedged_contradiction", "failure_report", "legacy_phrase")
 SECOND_PERSON = re.compile(r"\byou(?:r|'ve|'d)?\b", I)
 # A new instruction or question opening the message: the user moving on, not looking back.
 REQUEST = re.compile(
@@ -520,6 +522,14 @@ def extract(
         similar = [len(words & w) / len(words | w) for u, _ in earlier if len(w := content_words(u)) >= 3]
         f["repeated_request"] = float(len(words) >= 3 and max(similar, default=0.0) >= 0.5)
 
+    # Asked something ("what didn't you like about it?"), the user answers: words of dislike
+    # about the topic ("the plot was boring") are the answer, not a verdict on the assistant,
+    # unless they are aimed at it (at "you", at a value a reply gave, at what the user said).
+    aimed = (bool(SECOND_PERSON.search(cue)) or bool(named) or bool(rejected_in_replies) or bool(asserted)
+             or bool(f["refers_to_own_words"]) or bool(f["cites_assistant"]))
+    if asked and not aimed:
+        for cue_feature in ANSWER_CUES:
+            f[cue_feature] = 0.0
     disputed = [] if f["self_correction"] else _unique(v.surface for v in rejected_in_replies + replaced)
     if not disputed:
         # "Where did 18:00 come from?": a value a reply stated and the user never gave, named
