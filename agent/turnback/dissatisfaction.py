@@ -467,8 +467,8 @@ def extract(
     f["failure_report"] = float(bool(FAILURE_REPORT.search(cue)))
     # "The receipt says ..." disputes the assistant only when it is about what a reply said
     # (this one or a recent one); "the night meter says 12.077,5" is the user giving a reading.
-    about_replies = anchored or any(words & content_words(r) for r in replies)
-    f["outside_evidence"] = float(bool(EVIDENCE.search(cue)) and about_replies)
+    f["outside_evidence"] = float(bool(EVIDENCE.search(cue)) and (
+        anchored or any(words & content_words(r) for r in replies)))
     f["abandonment"] = float(abandonment(cue))
     f["repetition"] = float(bool(REPETITION.search(cue)))
     f["closing"] = float(bool(CLOSING.search(cue)))
