@@ -47,6 +47,7 @@ SPLITS = {
     # stood, then never tuned on. (Earlier such sets, each scored once, are now fresh2_dev and
     # fresh3_dev.)
     "holdout": ["evals.sets.holdout2_locked"],
+    # The newest set written that way, held out for one score of the engine as it stands.
     "fresh4": ["evals.sets.fresh4_locked"],
 }
 
