@@ -318,6 +318,27 @@ def test_a_model_that_invents_a_quote_is_dropped(write, store_uri, openai_stub):
     assert "1 model item(s) dropped" in report.mode_note
 
 
+
+def test_a_model_that_never_answered_is_said_once_in_both_views(write, store_uri):
+    # A closed port: the adjudication call fails, and the Model line says so once
+    # ("no verdict (LLM call failed: ...)"), not "no verdict (its call failed): the model
+    # gave no verdict (...)".
+    write("sess-1", plain_session())
+    dead = OpenAIChatModel("judge-model", api_key="x", base_url="http://127.0.0.1:9/v1", attempts=1)
+
+    report = analyze_session("sess-1", tracking_uri=store_uri, llm=dead, self_trace_uri=None)
+    markdown = to_markdown(report)
+    out = io.StringIO()
+    render_terminal(report, Console(file=out, width=200, color_system=None))
+
+    line = next(x for x in markdown.splitlines() if x.startswith("**Model:**"))
+    assert line.startswith("**Model:** no verdict (LLM call failed: APIConnectionError"), line
+    assert line.endswith("the engine's reading stands"), line
+    row = next(x for x in out.getvalue().splitlines() if "Model " in x)
+    assert "no verdict (LLM call failed: APIConnectionError" in row, row
+    for text in (line, row):
+        assert text.count("no verdict") == 1, text
+
 PRADO = [
     chat_turn("Is the Prado open on Mondays?", "Yes, it is open every day of the week."),
     chat_turn("Great, we'll go tomorrow morning then.", "Enjoy your visit!"),

@@ -168,3 +168,29 @@ def test_the_demo_keeps_its_store_and_app_under_turnback_home_and_reuses_them(cl
     assert json.loads(again.stdout)["root_cause"] == report["root_cause"]
     assert (kept / "demo-mlflow.db").stat().st_mtime_ns == stored
     assert [p.name for p in isolated_env.iterdir() if p.name.startswith(".demo-")] == []
+
+
+def test_a_root_blamed_through_a_later_complaint_says_why_once_in_its_timeline_row(
+        write, store_uri, cli, tmp_path):
+    # The parser read "at 7, table 2" as 2 o'clock; nothing failed at turn 1, so the
+    # timeline row learns why only from the backward trace: "At turn 1, " there said the
+    # turn twice ("root cause: At turn 1, parser step ... at turn 1 ...").
+    from turnback.demo.builder import tool_span
+
+    ask = "Please book a table for 4 people at 7, table 2 by the window"
+    parse = {**tool_span("parse_request", {"text": ask}, {"people": 4, "hour": 2}), "type": "PARSER"}
+    write("correct", [
+        chat_turn(ask, "Done! Your table for 4 at 2:00 is reserved.", root_name="run_turn",
+                  children=[parse]),
+        chat_turn("No, I said 7, not 2:00!", "Happy to help with bookings and orders.", root_name="run_turn"),
+    ])
+
+    result = cli("analyze", "correct", "--tracking-uri", store_uri, "--format", "json", "-q",
+                 "--no-self-trace")
+
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["root_cause"]["turn"] == 1
+    why = report["turns"][0]["reasons"][-1]
+    assert why.startswith("root cause: parser step 'parse_request'"), why
+    assert "At turn" not in why

@@ -94,11 +94,18 @@ def _model_view(root: RootCause) -> list[str]:
     moved = (f" The engine alone named turn {root.offline_turn}."
              if root.offline_turn is not None and root.offline_turn != root.turn else "")
     if view.model_verdict is None:
-        line = f"**Model:** no verdict (its call failed); {inert_md(view.why, TEXT_CHARS)}"
+        line = f"**Model:** {inert_md(no_verdict(view.why), TEXT_CHARS)}"
     else:
         line = (f"**Model:** `{view.model_verdict}` ({view.model_confidence or 'no'} confidence), "
                 f"{WON[view.won]}: {inert_md(view.why, TEXT_CHARS)}")
     return [line + moved, ""]
+
+
+def no_verdict(why: str) -> str:
+    """What the Model line says when the call failed: `why` already says the model gave no
+    verdict, and why; saying "no verdict (its call failed)" before it said it twice."""
+    lead = "the model gave no verdict"
+    return f"no verdict{why[len(lead):]}" if why.startswith(lead) else f"no verdict (its call failed); {why}"
 
 
 def _alternatives(root: RootCause) -> list[str]:

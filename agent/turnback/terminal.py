@@ -22,7 +22,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from turnback.render import WON, _mode_detail, _why
+from turnback.render import WON, _mode_detail, _why, no_verdict
 from turnback.safety import mask, terminal_safe
 
 if TYPE_CHECKING:
@@ -184,11 +184,12 @@ def _verdict_block(report: Report) -> Panel:
         grid.add_row("Shows at", f"turn {report.symptom_turn}")
     grid.add_row("Why", Text(plain(_why(report), 400)))
     if (view := root.adjudication) is not None:  # LLM mode: the model's verdict beside the engine's
-        said = ("no verdict (its call failed)" if view.model_verdict is None else
-                f"{view.model_verdict} ({view.model_confidence or 'no'} confidence), {WON[view.won]}")
+        said = (no_verdict(view.why) if view.model_verdict is None else
+                f"{view.model_verdict} ({view.model_confidence or 'no'} confidence), {WON[view.won]}: "
+                f"{view.why}")
         moved = (f"; the engine alone named turn {root.offline_turn}"
                  if root.offline_turn is not None and root.offline_turn != root.turn else "")
-        grid.add_row("Model", Text(plain(f"{said}: {view.why}{moved}", 400)))
+        grid.add_row("Model", Text(plain(f"{said}{moved}", 400)))
     turn = report.turns[root.turn - 1] if 0 < root.turn <= len(report.turns) else None
     if turn is not None:
         said = Text.assemble(("user: ", "dim"), plain(turn.user, 160), ("\nreply: ", "dim"),

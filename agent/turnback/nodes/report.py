@@ -45,7 +45,9 @@ def report(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str,
         blamed = turns[root.turn - 1]
         if blamed.verdict == "ok":  # "unclear" stays: it says what could not be judged
             blamed.verdict, blamed.category = "faulty", root.category
-            blamed.reasons = [*blamed.reasons, f"root cause: {root.explanation}"]
+            # The row is the turn itself: "At turn N, " would say it twice.
+            why = root.explanation.removeprefix(f"At turn {root.turn}, ")
+            blamed.reasons = [*blamed.reasons, f"root cause: {why}"]
     notes = list(state.get("notes", []))
     if root is not None and root.trace_id in unreadable:
         # Blamed through the turns around it (a later complaint), not through what it did.
