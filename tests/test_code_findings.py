@@ -481,3 +481,19 @@ def test_the_parser_line_that_turned_a_restated_value_into_a_near_miss_is_named(
 
     assert report.root_cause is not None and report.root_cause.turn == 1
     assert "gym/members.py:10" in _top(report)
+
+
+def test_a_frame_deployed_under_another_layout_maps_to_the_one_file_of_that_name(
+        write, store_uri, git_repo) -> None:
+    failing = {"name": "price_of", "type": "TOOL", "inputs": {"item": "mug"},
+               "error": "could not convert string to float: '12,50'", "error_type": "ValueError",
+               "stacktrace": TRACEBACK.replace("/srv/app/shop/prices.py", "/opt/deploy/prices.py"),
+               "raise": True}
+    turns = [{"root": {"name": "chat", "type": "CHAIN", "inputs": {"message": "Price of the mug?"},
+                       "children": [failing], "error": "pricing failed", "raise": True}}]
+    repo = git_repo({"src/shop/cart.py": CART_PY, "src/shop/prices.py": PRICES_PY})
+
+    report = _analyze(write, store_uri, repo, "layout", turns)
+
+    first = report.code_findings[0]
+    assert (first.path, first.line, first.kind) == ("src/shop/prices.py", 2, "stack_frame")

@@ -342,7 +342,7 @@ def test_a_model_that_never_answered_is_said_once_in_both_views(write, store_uri
 PRADO = [
     chat_turn("Is the Prado open on Mondays?", "Yes, it is open every day of the week."),
     chat_turn("Great, we'll go tomorrow morning then.", "Enjoy your visit!"),
-    chat_turn("We're at the door and the sign says closed Mondays.", "Sorry about that."),
+    chat_turn("It's shut! Your advice just wasted our morning, that was wrong.", "Sorry about that."),
 ]
 
 
@@ -350,7 +350,7 @@ def test_the_model_may_add_a_candidate_with_a_verified_quote_and_reorder(write, 
     write("sess-p", PRADO)
     quote = "it is open every day of the week"
     openai_stub.default = ScriptedJudge(
-        symptoms=[{"turn": 3, "quote": "the sign says closed Mondays", "what": "the museum was shut"}],
+        symptoms=[{"turn": 3, "quote": "It's shut!", "what": "the museum was shut"}],
         candidates=[{"turn": 1, "quote": quote, "what": "a wrong opening day",
                      "category": "hallucinated_fact", "shows_at": 3}],
         faulty={1: "hallucinated_fact"}, quotes={1: quote})
@@ -358,7 +358,7 @@ def test_the_model_may_add_a_candidate_with_a_verified_quote_and_reorder(write, 
     report = analyze_session("sess-p", tracking_uri=store_uri, llm=model(openai_stub), self_trace_uri=None)
 
     session_prompt = prompt_of(openai_stub.requests[0])
-    assert "turn 3 user: We're at the door" in session_prompt  # the whole session, in one call
+    assert "turn 3 user: It's shut!" in session_prompt  # the whole session, in one call
     root = report.root_cause
     assert root is not None and root.turn == 1
     assert root.adjudication is not None and root.adjudication.model_verdict == "faulty"

@@ -294,9 +294,14 @@ def stack_findings(repo: Path, files: list[str], frames: list[StackFrame], root:
 
 
 def _repo_path(frame_path: str, known: set[str]) -> str | None:
-    """The repository file a frame's absolute path ends with, the longest match first."""
+    """The repository file a frame's absolute path ends with, the longest match first; else
+    the one file of the repository with that file name (deployed under another layout)."""
     parts = frame_path.replace("\\", "/").split("/")
-    return next(("/".join(parts[i:]) for i in range(len(parts)) if "/".join(parts[i:]) in known), None)
+    found = next(("/".join(parts[i:]) for i in range(len(parts)) if "/".join(parts[i:]) in known), None)
+    if found is None and parts[-1].endswith(".py"):
+        namesakes = [path for path in known if path.rsplit("/", 1)[-1] == parts[-1]]
+        found = namesakes[0] if len(namesakes) == 1 else None
+    return found
 
 
 def search_terms(targets: Targets, root: RootCause) -> tuple[list[re.Pattern[str]], list[str]]:
