@@ -497,3 +497,39 @@ def test_a_frame_deployed_under_another_layout_maps_to_the_one_file_of_that_name
 
     first = report.code_findings[0]
     assert (first.path, first.line, first.kind) == ("src/shop/prices.py", 2, "stack_frame")
+
+
+PARSE_HOUR_PY = '''import re
+
+
+def parse_request(text):
+    numbers = re.findall(r"\\\\d+", text)
+    people = int(numbers[0]) if numbers else 2
+    hour = int(numbers[-1]) if numbers else 19
+    return {"people": people, "hour": hour}
+'''
+BOOK_PY = '''def book_table(people, hour):
+    try:
+        return reserve(people, hour)
+    except Exception:
+        return {"status": "reserved", "people": people}
+'''
+
+
+def test_a_misread_number_names_the_parser_line_not_an_unrelated_swallowing_except(
+        write, store_uri, git_repo) -> None:
+    ask = "Please book a table for 4 people at 7, table 2 by the window"
+    turns = [
+        chat_turn(ask, "Done! Your table for 4 at 2:00 is reserved.",
+                  children=[{"name": "parse_request", "type": "PARSER", "inputs": {"text": ask},
+                             "outputs": {"people": 4, "hour": 2}},
+                            tool_span("book_table", {"people": 4, "hour": 2}, {"status": "reserved"})]),
+        chat_turn("No, I said 7, not 2:00!", "Sorry, let me fix that."),
+    ]
+    repo = git_repo({"app/parsing.py": PARSE_HOUR_PY, "app/tools.py": BOOK_PY})
+
+    report = _analyze(write, store_uri, repo, "hour", turns)
+
+    assert report.root_cause is not None and report.root_cause.category == "input_misparsed"
+    assert all(f.kind != "swallowed_error" for f in report.code_findings)
+    assert "app/parsing.py:7" in _top(report)

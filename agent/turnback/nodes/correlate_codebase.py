@@ -356,6 +356,9 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
             found_at = _decorated_def(lines, i) if DECORATOR.match(line) else i
             bonus = (FAILING_SPAN_BONUS if failing else 0) + (CULPRIT_BONUS if name == targets.culprit else 0)
             add(found_at, "span_function", why, bonus=bonus)
+            # An `except` that returns success explains a hidden failure, not a misread input.
+            if not failing and root.category not in SWALLOWING_CATEGORIES:
+                continue
             for j, except_line, returned in swallowed_errors(lines, i):
                 add(
                     j, "swallowed_error",
@@ -597,12 +600,17 @@ def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[st
         keys = keys or [k for k, v in leaves.items() if not isinstance(v, bool)
                         and isinstance(v, str | int | float)
                         and any(_near(str(v).lower(), w) for w in values)]
+        # A number the disputed value starts with ("hour": 2 behind "2:00").
+        leading = {float(m.group()) for w in values if (m := LEADING_NUMBER.match(w))}
+        keys = keys or [k for k, v in leaves.items() if not isinstance(v, bool)
+                        and isinstance(v, int | float) and float(v) in leading]
         if keys:
             origins[step.name] = keys
     return origins
 
 
 NEAR_MISS = 0.6
+LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _near(value: str, other: str) -> bool:
