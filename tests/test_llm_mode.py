@@ -249,15 +249,36 @@ def test_the_deadline_stops_calls_and_cuts_one_in_flight(write, store_uri, cli, 
 
 def test_the_circuit_breaker_stops_calling_after_consecutive_failures(write, store_uri, openai_stub):
     write("sess-1", plain_session())
-    openai_stub.default = lambda _request: ("status", 503)
-    llm = model(openai_stub, attempts=2, max_consecutive_failures=2)
+    answered: list[int] = []
+
+    def first_then_503(request):  # type: ignore[no-untyped-def]
+        if answered:
+            return ("status", 503)
+        answered.append(1)
+        return says_ok_to_everything(request)
+
+    openai_stub.default = first_then_503
+    llm = model(openai_stub, attempts=2, max_consecutive_failures=1)
     llm.reply_format = "json_object"
 
     report = analyze_session("sess-1", tracking_uri=store_uri, llm=llm, self_trace_uri=None)
 
-    assert len(openai_stub.requests) == 4  # two calls of two attempts, then no more
-    assert "circuit breaker open after 2 consecutive failed calls" in report.mode_note
-    assert usage_line(report.notes).startswith("LLM usage: 2 calls (4 HTTP attempts, 4 failed)")
+    assert len(openai_stub.requests) == 3  # one answered call, one of two attempts, then no more
+    assert "circuit breaker open after 1 consecutive failed call:" in report.mode_note
+    assert usage_line(report.notes).startswith("LLM usage: 2 calls (3 HTTP attempts, 2 failed)")
+    assert report.root_cause is not None and report.root_cause.turn == 2
+
+
+def test_an_endpoint_that_never_answered_is_given_up_after_one_call(write, store_uri, openai_stub):
+    write("sess-1", plain_session())
+    openai_stub.default = lambda _request: ("status", 503)
+    llm = model(openai_stub, attempts=2, max_consecutive_failures=3)
+    llm.reply_format = "json_object"
+
+    report = analyze_session("sess-1", tracking_uri=store_uri, llm=llm, self_trace_uri=None)
+
+    assert len(openai_stub.requests) == 2  # one call of two attempts, then no more
+    assert "LLM endpoint gave no answer to any of 2 HTTP attempts" in report.mode_note
     assert report.root_cause is not None and report.root_cause.turn == 2
 
 

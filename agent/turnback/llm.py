@@ -131,9 +131,15 @@ class Usage:
 
     def failed(self) -> None:
         self.consecutive_failures += 1
+        if self.stopped is None and self.attempts > 1 and self.failed_attempts == self.attempts:
+            # Not one HTTP attempt has ever succeeded, retries included: the endpoint is down
+            # or refuses us, and more calls would only wait out the same backoff again.
+            self._stop(CircuitOpen, f"LLM endpoint gave no answer to any of {self.attempts} HTTP "
+                       "attempts: no more calls, offline verdicts for the rest")
         if self.stopped is None and self.consecutive_failures >= self.max_consecutive_failures:
+            calls = "call" if self.consecutive_failures == 1 else "calls"
             self._stop(CircuitOpen, f"LLM circuit breaker open after {self.consecutive_failures} "
-                       "consecutive failed calls: no more calls, offline verdicts for the rest")
+                       f"consecutive failed {calls}: no more calls, offline verdicts for the rest")
 
     def _stop(self, kind: type[LLMError], line: str) -> None:
         self.stopped, self._stop_kind = line, kind
