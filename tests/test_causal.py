@@ -755,3 +755,15 @@ def test_a_document_dated_by_its_own_name_is_outdated(write, store_uri):
     ])
 
     assert root_of(report) == (1, "outdated_retrieval")
+
+
+def test_a_bare_exception_message_is_shown_with_its_type(write, store_uri):
+    lookup = tool_span("lookup_order", {"order_id": "B200"}, error="'B200'", error_type="KeyError")
+    lookup["raise"] = True
+    report = analyze(write, store_uri, [
+        {"root": {"name": "chat", "type": "CHAIN", "inputs": {"message": "Where is order B200?"},
+                  "children": [lookup], "error": "lookup failed", "raise": True}},
+    ])
+
+    assert root_of(report) == (1, "app_error")
+    assert "KeyError: 'B200'" in report.root_cause.explanation
