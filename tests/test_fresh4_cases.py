@@ -1,4 +1,4 @@
-"""The fresh4 locked split builds: labels are consistent and every session lands in a real store.
+"""The fresh4 split (now in dev) builds: labels are consistent and every session lands in a real store.
 
 These tests only write the sessions and read them back; they never analyse them.
 """
@@ -16,7 +16,7 @@ from turnback.demo.builder import SESSION_KEY, write_session
 from turnback.state import Category
 
 from evals.run import SPLITS, all_apps
-from evals.sets.fresh4_locked import APPS, cases
+from evals.sets.fresh4_dev import APPS, cases
 
 CASES = cases()
 CATEGORIES = set(typing.get_args(Category)) - {"disputed_by_user", "failing_assessment"}
@@ -30,9 +30,7 @@ def _spans(span: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def test_the_split_is_registered_and_balanced():
-    assert SPLITS["fresh4"] == ["evals.sets.fresh4_locked"]
-    assert not any("evals.sets.fresh4_locked" in modules for split, modules in SPLITS.items()
-                   if split != "fresh4")
+    assert [split for split, modules in SPLITS.items() if "evals.sets.fresh4_dev" in modules] == ["dev"]
     faulty = [c for c in CASES if c.category]
     assert 15 <= len(faulty) <= 16 and 4 <= len(CASES) - len(faulty) <= 5
     assert len({c.name for c in CASES}) == len(CASES)

@@ -1,4 +1,4 @@
-"""Held-out labelled sessions, fourth fresh split (locked).
+"""Labelled sessions written as a fourth locked split (`fresh4`), now part of dev.
 
 Written from the fault classes of the case brief alone, without running the engine on them and
 without reading its code: pushback in ordinary words (class 1), a recorded failure among look-alike
@@ -6,6 +6,8 @@ template replies (class 2), a value or constraint lost turns before the complain
 failure the reply admits (class 4), structural faults (class 5), a stale source named by its loader
 (class 6) and healthy look-alikes. Each faulty session has its own small app; `code` names the line
 a developer would change. Apps are prefixed `f4_` so they never collide with other splits' apps.
+Scored once as the engine stood (root 10/16, healthy blamed 0/5, category 12/16, code 4/16),
+then moved to dev and tuned on.
 """
 
 from __future__ import annotations
