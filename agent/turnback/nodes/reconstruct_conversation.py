@@ -147,7 +147,7 @@ def span_error(span: Any) -> SpanError | None:
     attrs = exception.attributes if exception else {}
     message = str(attrs.get("exception.message") or span.status.description or "span status ERROR")
     kind = str(attrs.get("exception.type") or "").rsplit(".", 1)[-1]
-    if kind and len(message) < BARE_MESSAGE and kind not in message:
+    if kind not in GENERIC_EXCEPTIONS and len(message) < BARE_MESSAGE and kind not in message:
         message = f"{kind}: {message}"  # a KeyError's message is only the key: "'B200'"
     return SpanError(
         span_id=span.span_id,
@@ -161,6 +161,7 @@ def span_error(span: Any) -> SpanError | None:
 
 # Shorter messages say little without their exception's type.
 BARE_MESSAGE = 30
+GENERIC_EXCEPTIONS = {"", "Exception", "RuntimeError", "Error"}
 # A Python traceback's frame line: File "/srv/app/shop/cart.py", line 42, in apply_coupon
 FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)(?:, in (\S+))?', re.MULTILINE)
 MAX_FRAMES = 50
