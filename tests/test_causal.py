@@ -767,3 +767,23 @@ def test_a_bare_exception_message_is_shown_with_its_type(write, store_uri):
 
     assert root_of(report) == (1, "app_error")
     assert "KeyError: 'B200'" in report.root_cause.explanation
+
+
+def test_a_fact_told_again_that_the_models_call_no_longer_had_is_a_dropped_constraint(write, store_uri):
+    first = "Dinner ideas for Saturday please. My son has a peanut allergy."
+
+    def model(*said: str) -> dict[str, Any]:
+        return llm_span([{"role": "user", "content": text} for text in said], "ok")
+
+    report = analyze(write, store_uri, [
+        chat_turn(first, "Happy to help, I'll keep everything peanut-free.", children=[model(first)]),
+        chat_turn("Something with chicken?", "Lemon roast chicken with potatoes.",
+                  children=[model(first, "Something with chicken?")]),
+        chat_turn("And a starter?", "A tomato and basil bruschetta.",
+                  children=[model("Something with chicken?", "And a starter?")]),
+        chat_turn("Dessert?", "Chocolate brownies topped with crushed roasted nuts and a satay drizzle.",
+                  children=[model("And a starter?", "Dessert?")]),
+        chat_turn("My son has a peanut allergy. Is that drizzle safe?", "Sorry, let me suggest another."),
+    ])
+
+    assert root_of(report) == (4, "context_window_dropped_constraint")

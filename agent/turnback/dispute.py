@@ -38,12 +38,14 @@ class Explanation:
 def explain_dispute(
     turns: list[Turn], source: Turn, complaint: Turn, about: str | None = None,
     values: list[str] | tuple[str, ...] = (), restated: list[str] | tuple[str, ...] = (),
+    retold: bool = False,
 ) -> Explanation:
     """Why `source` said what `complaint` disputes. `about`: what is disputed when no user
     wrote it (a session judged failed: the values it ended on); the complaint's user text
     otherwise. `values`: the reply's values the user contradicts, which the user's words
     need not repeat ("It's the 18:15 we want" disputes 08:15). `restated`: values the user
-    gives again because a reply replaced them."""
+    gives again because a reply replaced them. `retold`: the complaint tells again a fact
+    the user stated before."""
     disputed = content_words(complaint.user) if about is None else tokens(about)
     disputed |= set().union(*(tokens(v) for v in values))
 
@@ -113,17 +115,18 @@ def explain_dispute(
             source.index,
         )
 
-    if REFERS_BACK.search(complaint.user or ""):
-        stated = _constraint_turn(turns, source, complaint)
-        if stated is not None and source.llm_calls:
-            seen = any(stated.index in call.earlier_turns_present for call in source.llm_calls)
-            if not seen:
-                return Explanation(
-                    "context_window_dropped_constraint",
-                    f"turn {stated.index}'s constraint (\"{_clip(stated.user)}\") was no longer in "
-                    f"the messages sent to the model at turn {source.index}",
-                    source.index,
-                )
+    # "I said ...", or a fact told again: was what the user said earlier still sent?
+    refers_back = bool(REFERS_BACK.search(complaint.user or ""))
+    stated = _constraint_turn(turns, source, complaint) if refers_back or restated or retold else None
+    if stated is not None and source.llm_calls:
+        if not any(stated.index in call.earlier_turns_present for call in source.llm_calls):
+            return Explanation(
+                "context_window_dropped_constraint",
+                f"turn {stated.index}'s constraint (\"{_clip(stated.user)}\") was no longer in "
+                f"the messages sent to the model at turn {source.index}",
+                source.index,
+            )
+        if refers_back:  # a fact merely told again that the model saw: read on
             return Explanation(
                 "constraint_ignored",
                 f"the model saw turn {stated.index}'s constraint (\"{_clip(stated.user)}\") "

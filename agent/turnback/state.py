@@ -248,6 +248,8 @@ class Symptom(BaseModel):
     about: str = Field(default="", description="text beyond the user's message that says what went "
                        "wrong (a reply's concession), read when linking the symptom to its cause")
     restated: list[str] = Field(default=[], description="values the user gave earlier and gives again")
+    retold: list[str] = Field(default=[], description="statements the user made earlier and makes "
+                              "again (\"She's in a wheelchair.\"), which the app lost")
     answered: str = Field(default="", description="the reply's concession in answer to a complaint "
                           "(\"the transfer never went through because ...\"): the app's own account "
                           "of the cause, which can point at an earlier recorded failure")

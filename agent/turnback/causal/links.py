@@ -338,7 +338,8 @@ def _origin(
     by_user = symptom.kind != "failing_assessment"
     why = explain_dispute(turns, turns[source - 1], turns[symptom.turn - 1],
                           about=None if by_user else " ".join(symptom.disputed),
-                          values=symptom.disputed if by_user else (), restated=symptom.restated)
+                          values=symptom.disputed if by_user else (), restated=symptom.restated,
+                          retold=bool(symptom.retold))
     return Candidate(
         turn=why.blame_turn, category=why.category,
         severity="strong" if why.category in RECORDED_ORIGINS else "weak",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from turnback.dissatisfaction import detect_dissatisfaction, values
+from turnback.dissatisfaction import content_words, detect_dissatisfaction, values
 from turnback.signals import assessment_polarity
 from turnback.state import AssessmentRecord, Symptom, Turn
 
@@ -48,14 +48,18 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
         heard = detect_dissatisfaction(turn.user, previous.assistant, earlier)
         if not heard.complaint:
             # Giving again, as a statement, a value the user gave before and a reply replaced
-            # ("It's the 18:15 we want") says the app got it wrong, however politely.
+            # ("It's the 18:15 we want") says the app got it wrong, however politely; so does
+            # telling again a fact the reply left out ("She's in a wheelchair.").
             restated = heard.restated
-            if restated and not _settled(turns, turn):
+            retold = [] if restated else restated_statement(turn, turns)
+            if (restated or retold) and not _settled(turns, turn):
+                said = ", ".join((restated or retold)[:3])
+                lost = "replaced" if restated else "left out"
                 found.append(Symptom(
                     turn=turn.index, kind="user_restated", strength=RESTATED_STRENGTH,
-                    detail=f"the user gives again what they said before ({', '.join(restated[:3])}), "
-                           f"which a reply had replaced. The user wrote: {turn.user}",
-                    restated=restated))
+                    detail=f"the user gives again what they said before ({said}), which a reply had "
+                           f"{lost}. The user wrote: {turn.user}",
+                    restated=restated, retold=retold))
             elif (conceded := concession(turn.assistant)) is not None:
                 found.append(Symptom(
                     turn=turn.index, kind="reply_concedes", strength=CONCEDED_STRENGTH,
@@ -74,6 +78,26 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
                        f"The user wrote: {turn.user}",
                 disputed=list(heard.disputed), restated=list(heard.restated),
                 answered=APOLOGY_OPENING.sub("", concession(turn.assistant) or "")))
+    return found
+
+
+SENTENCE_END = re.compile(r"(?<=[.!])\s+|(?<=\?)\s+")
+MAX_FACT_WORDS = 6
+
+
+def restated_statement(turn: Turn, turns: list[Turn]) -> list[str]:
+    """A statement of the user's message that only tells again what the user told at least
+    two turns earlier, in words the reply before it never used: the app lost that fact."""
+    previous = content_words(turns[turn.index - 2].assistant)
+    window = turns[max(0, turn.index - 2 - EARLIER_EXCHANGES): turn.index - 2]
+    earlier = [content_words(t.user) for t in window if t.user and t.user_authored]
+    found = []
+    for sentence in SENTENCE_END.split((turn.user or "").strip()):
+        words = {w for w in content_words(sentence) if "'" not in w}  # "she's" names nothing
+        if (sentence.rstrip().endswith("?") or not 0 < len(words) <= MAX_FACT_WORDS
+                or words & previous or not any(words <= said for said in earlier)):
+            continue
+        found.append(sentence.strip())
     return found
 
 
