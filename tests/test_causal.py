@@ -7,6 +7,7 @@ from typing import Any
 
 from turnback import analyze_session
 from turnback.causal.detectors import repeated_replies
+from turnback.causal.links import ContentIndex
 from turnback.demo.builder import chat_turn, llm_span, retriever_span, tool_span
 from turnback.state import Turn
 
@@ -787,3 +788,14 @@ def test_a_fact_told_again_that_the_models_call_no_longer_had_is_a_dropped_const
     ])
 
     assert root_of(report) == (4, "context_window_dropped_constraint")
+
+
+def test_a_day_given_as_an_ordinal_is_carried_by_a_reply_that_says_the_date():
+    turns = [Turn(index=1, trace_id="t1", timestamp_ms=0, state="OK", user="A room from the 17th please.",
+                  assistant="A double is free from Friday 17 May."),
+             Turn(index=2, trace_id="t2", timestamp_ms=0, state="OK", user="Any room from the 24th?",
+                  assistant="Only a single from Friday 24 May.")]
+    index = ContentIndex(turns)
+
+    assert index.carried("17th", 1)
+    assert not index.carried("17th", 2)

@@ -12,6 +12,7 @@ matched against the index, not against every earlier turn. A symptom links to:
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
@@ -96,7 +97,8 @@ class ContentIndex:
 
     def carried(self, value: str, turn: int) -> bool:
         """The app side of `turn` said every token of `value`."""
-        return all(token in self.said and turn in self._as_set(self.said[token]) for token in tokens(value))
+        return all(any(t in self.said and turn in self._as_set(self.said[t]) for t in _spellings(token))
+                   for token in tokens(value))
 
     def first_appearance(
         self, value: str, before: int, index: dict[str, list[int]] | None = None
@@ -134,6 +136,15 @@ class ContentIndex:
         if key not in self._sets:
             self._sets[key] = set(postings)
         return self._sets[key]
+
+
+ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def _spellings(token: str) -> tuple[str, ...]:
+    """A token and how a reply may say it: "17th" is carried by "17 May" too."""
+    ordinal = ORDINAL.match(token)
+    return (token, ordinal.group(1)) if ordinal else (token,)
 
 
 def _stems(text: str | None) -> set[str]:
