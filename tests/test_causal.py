@@ -799,3 +799,17 @@ def test_a_day_given_as_an_ordinal_is_carried_by_a_reply_that_says_the_date():
 
     assert index.carried("17th", 1)
     assert not index.carried("17th", 2)
+
+
+def test_a_concession_naming_only_the_users_own_value_is_traced_by_its_words(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("I've got a 30L backpack for a 3-day hike. What should I pack?",
+                  "For a 30-litre pack: a light tent, a sleeping bag and a stove."),
+        chat_turn("how much water should I carry?",
+                  "Carry 14 litres of water in the 30-litre pack, enough for all three days."),
+        chat_turn("14 litres on my back for 3 days. sure.",
+                  "You're right to push back, I'm sorry: 30 litres is far too small for that much water "
+                  "and gear. Carry 2 litres and refill at the streams."),
+    ])
+
+    assert root_of(report) == (2, "hallucinated_fact")

@@ -154,10 +154,14 @@ def concession(reply: str | None) -> str | None:
 
 def _values_said_before(text: str, earlier: list[Turn]) -> list[str]:
     """Values the conceding sentence names that an earlier reply already said: what the
-    concession is about, followed back by the links layer."""
-    # Latest first, stopping at the first reply that said it: a concession is about the recent past.
-    return [v.surface for v in values(text)
+    concession is about, followed back by the links layer. Values the user gave are only
+    its setting ("20 litres is far too small": the user's own tank): when it names nothing
+    else, its words say what was wrong, not those values."""
+    given = " ".join((t.user or "").lower() for t in earlier if t.user_authored)
+    said = [v for v in values(text)
             if any(v.surface.lower() in (t.assistant or "").lower() for t in reversed(earlier))]
+    claimed = [v for v in said if not re.search(rf"(?<![\w.]){re.escape(v.key)}(?![\d.])", given)]
+    return [v.surface for v in said] if claimed else []
 
 
 # The assistant conceding an error in its answer to a complaint: the complaint was real.
