@@ -269,17 +269,30 @@ def test_the_circuit_breaker_stops_calling_after_consecutive_failures(write, sto
     assert report.root_cause is not None and report.root_cause.turn == 2
 
 
-def test_an_endpoint_that_never_answered_is_given_up_after_one_call(write, store_uri, openai_stub):
+def test_an_endpoint_that_was_never_reached_is_given_up_after_one_call(write, store_uri):
     write("sess-1", plain_session())
-    openai_stub.default = lambda _request: ("status", 503)
-    llm = model(openai_stub, attempts=2, max_consecutive_failures=3)
+    # Port 9 (discard) is closed on loopback: every attempt is refused.
+    llm = OpenAIChatModel("judge-model", api_key="x", base_url="http://127.0.0.1:9/v1", attempts=2,
+                          backoff_seconds=0.01, max_consecutive_failures=3)
     llm.reply_format = "json_object"
 
     report = analyze_session("sess-1", tracking_uri=store_uri, llm=llm, self_trace_uri=None)
 
-    assert len(openai_stub.requests) == 2  # one call of two attempts, then no more
-    assert "LLM endpoint gave no answer to any of 2 HTTP attempts" in report.mode_note
+    assert llm.usage.calls == 1 and llm.usage.attempts == 2  # one call of two attempts, then no more
+    assert "LLM endpoint could not be reached in any of 2 HTTP attempts" in report.mode_note
     assert report.root_cause is not None and report.root_cause.turn == 2
+
+
+def test_an_endpoint_that_answers_with_errors_is_not_given_up_after_one_call(write, store_uri, openai_stub):
+    write("sess-1", plain_session())
+    openai_stub.default = lambda _request: ("status", 503)
+    llm = model(openai_stub, attempts=2, max_consecutive_failures=2)
+    llm.reply_format = "json_object"
+
+    report = analyze_session("sess-1", tracking_uri=store_uri, llm=llm, self_trace_uri=None)
+
+    assert len(openai_stub.requests) == 4  # two calls of two attempts: the breaker, not the first call
+    assert "circuit breaker open after 2 consecutive failed calls" in report.mode_note
 
 
 def test_the_call_budget_caps_an_analysis_and_says_so(write, store_uri, openai_stub):

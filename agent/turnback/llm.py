@@ -69,6 +69,8 @@ class Usage:
     attempts: int = 0
     """HTTP requests sent, retries and format fallbacks included."""
     failed_attempts: int = 0
+    unreachable_attempts: int = 0
+    """Attempts that never reached the endpoint (no connection), timeouts aside."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
     rejected_tokens: int = 0
@@ -91,7 +93,7 @@ class Usage:
 
     def reset(self) -> None:
         """Start a new analysis: the budget, the deadline and the counts are per analysis."""
-        self.calls = self.attempts = self.failed_attempts = 0
+        self.calls = self.attempts = self.failed_attempts = self.unreachable_attempts = 0
         self.prompt_tokens = self.completion_tokens = self.rejected_tokens = 0
         self.consecutive_failures = 0
         self.stopped, self._stop_kind = None, LLMError
@@ -131,11 +133,12 @@ class Usage:
 
     def failed(self) -> None:
         self.consecutive_failures += 1
-        if self.stopped is None and self.attempts > 1 and self.failed_attempts == self.attempts:
-            # Not one HTTP attempt has ever succeeded, retries included: the endpoint is down
-            # or refuses us, and more calls would only wait out the same backoff again.
-            self._stop(CircuitOpen, f"LLM endpoint gave no answer to any of {self.attempts} HTTP "
-                       "attempts: no more calls, offline verdicts for the rest")
+        if self.stopped is None and self.attempts > 1 and self.unreachable_attempts == self.attempts:
+            # Not one HTTP attempt ever reached the endpoint, retries included: it is down or
+            # refuses connections, and more calls would only wait out the same backoff again.
+            # (A server that answers with an error is up: a smaller prompt may still work.)
+            self._stop(CircuitOpen, f"LLM endpoint could not be reached in any of {self.attempts} "
+                       "HTTP attempts: no more calls, offline verdicts for the rest")
         if self.stopped is None and self.consecutive_failures >= self.max_consecutive_failures:
             calls = "call" if self.consecutive_failures == 1 else "calls"
             self._stop(CircuitOpen, f"LLM circuit breaker open after {self.consecutive_failures} "
@@ -279,6 +282,8 @@ class OpenAIChatModel:
         self.usage.note(f"retried an LLM call after {type(exc).__name__}")
 
     def _create(self, messages: list[dict[str, str]], fmt: dict[str, Any] | None, max_tokens: int) -> str:
+        import openai
+
         # The timeout closes the connection: a server that checks sees the client leave.
         left = self.usage.remaining()
         timeout = self.timeout if left is None else max(0.05, min(self.timeout, left))
@@ -289,8 +294,10 @@ class OpenAIChatModel:
                 model=self.model, messages=messages, temperature=0,  # type: ignore[arg-type]
                 max_tokens=max_tokens, timeout=timeout, **extra,
             )
-        except Exception:
+        except Exception as exc:
             self.usage.failed_attempts += 1
+            if isinstance(exc, openai.APIConnectionError) and not isinstance(exc, openai.APITimeoutError):
+                self.usage.unreachable_attempts += 1
             raise
         prompt = response.usage.prompt_tokens or 0 if response.usage else 0
         completion = response.usage.completion_tokens or 0 if response.usage else 0
