@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from turnback.signals import NUMBER, REFERS_BACK, content_words, flat_text, tokens
+from turnback.signals import NUMBER, REFERS_BACK, content_words, empty_keys, flat_text, tokens
 from turnback.state import Category, RetrievedDocument, Turn
 
 STALE_STATUS = {"deprecated", "superseded", "archived", "outdated", "obsolete", "retired", "expired"}
@@ -83,13 +83,12 @@ def explain_dispute(
     # A call the complaint says lacked something ("they asked me for my account number"),
     # whose arguments or result left that very field empty: the call was made incomplete.
     for step in source.tools:
-        empty = [key for key, value in _fields(step.arguments) + _fields(step.result)
-                 if value is None or value == "" or value == []]
-        named = [key for key in empty if tokens(key.replace("_", " ")) & disputed]
-        if named:
+        missing = [key for key in empty_keys(step.arguments) + empty_keys(step.result)
+                   if tokens(key.replace("_", " ")) & disputed]
+        if missing:
             return Explanation(
                 "malformed_tool_call",
-                f"'{step.name}' at turn {source.index} went out without {', '.join(named[:3])}, "
+                f"'{step.name}' at turn {source.index} went out without {', '.join(missing[:3])}, "
                 "which the complaint says was missing",
                 source.index,
             )
@@ -177,10 +176,6 @@ def _date_words(text: str) -> set[str]:
         with contextlib.suppress(ValueError):  # "2023-02-30" names no weekday
             words.add(calendar.day_name[calendar.weekday(int(year), int(month), int(day))].lower())
     return words
-
-
-def _fields(value: Any) -> list[tuple[str, Any]]:
-    return list(value.items()) if isinstance(value, dict) else []
 
 
 def _lost_in_parsing(given: Any, produced: Any, values: list[str] | tuple[str, ...]) -> str | None:

@@ -240,6 +240,15 @@ def near_duplicate(a: str | None, b: str | None, threshold: float = 0.85) -> boo
     return len(wa & wb) / len(wa | wb) >= threshold
 
 
+def empty_keys(value: Any) -> list[str]:
+    """The keys of a dict whose value is empty (None, "" or []): a field left unfilled."""
+    return [k for k, v in value.items() if v is None or v == "" or v == []] if isinstance(value, dict) else []
+
+
+# Exception types that name no kind of failure: they add nothing to a message.
+GENERIC_EXCEPTIONS = {"Exception", "RuntimeError", "Error"}
+
+
 def flat_text(value: Any, keys: bool = False) -> str:
     """Text of a structured value. Values only by default: keys like "name" or
     "status" are schema, not what was said; state records keep them (`keys=True`)."""

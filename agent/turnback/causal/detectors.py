@@ -18,10 +18,12 @@ from typing import Any
 
 from turnback.dispute import outdated_reason
 from turnback.signals import (
+    GENERIC_EXCEPTIONS,
     acknowledges_failure,
     assessment_category,
     assessment_polarity,
     content_words,
+    empty_keys,
     flat_text,
     stated_constraints,
     violated_constraint,
@@ -63,7 +65,7 @@ FILE_NAME = re.compile(r"\b[\w\-]+\.(?:json|ya?ml|csv|md|txt|pdf|html|xml|toml|i
 def error_hints(message: str, exception_type: str | None = None) -> list[str]:
     """Identifiers an error message names: quoted keys, URL paths, file names, its type."""
     hints = [*QUOTED.findall(message), *URL_PATH.findall(message), *FILE_NAME.findall(message)]
-    if exception_type and exception_type not in ("Exception", "RuntimeError", "Error"):
+    if exception_type and exception_type not in GENERIC_EXCEPTIONS:
         hints.append(exception_type.rsplit(".", 1)[-1])
     return list(dict.fromkeys(hints))
 
@@ -97,7 +99,7 @@ def recorded_failures(turns: list[Turn]) -> list[Candidate]:
                                     hints=error_hints(error.message, error.exception_type) if error else []))
             continue
         for step, message in _unrecovered_failures(turn):
-            if MISSING_FIELD.search(message) or _empty_fields(step):
+            if MISSING_FIELD.search(message) or empty_keys(step.arguments):
                 category: Category = "malformed_tool_call"
                 detail = f"'{step.name}' was called without what it needs: {message}"
             elif turn.assistant and not acknowledges_failure(turn.assistant):
@@ -112,7 +114,7 @@ def recorded_failures(turns: list[Turn]) -> list[Candidate]:
                 detail = f"turn {turn.index} ran what this turn wrote, and {detail}"
             found.append(_candidate(turns[writer - 1], category, "strong", "recorded_failures", detail,
                                     step.span_id, values=[message],
-                                    hints=error_hints(message) + _empty_fields(step)))
+                                    hints=error_hints(message) + empty_keys(step.arguments)))
             if writer != turn.index:
                 found[-1].covers = [turn.index]
         for error in turn.errors:
@@ -157,12 +159,6 @@ def _unrecovered_failures(turn: Turn) -> Iterator[tuple[ToolCall, str]]:
         retried = any(later.name == step.name and not later.error for later in turn.tools[position + 1:])
         if not retried:
             yield step, step.error
-
-
-def _empty_fields(step: ToolCall) -> list[str]:
-    """Arguments the call sent empty: a required field the caller did not fill."""
-    args = step.arguments
-    return [k for k, v in args.items() if v is None or v == "" or v == []] if isinstance(args, dict) else []
 
 
 def silent_fallbacks(turns: list[Turn]) -> list[Candidate]:
@@ -473,7 +469,7 @@ def malformed_calls(turns: list[Turn]) -> list[Candidate]:
     found = []
     for turn in turns:
         for step in turn.tools:
-            empty = _empty_fields(step)
+            empty = empty_keys(step.arguments)
             if step.kind == "tool" and not step.error and empty and not step.result:
                 found.append(_candidate(
                     turn, "malformed_tool_call", "strong", "malformed_calls",

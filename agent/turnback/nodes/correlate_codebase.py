@@ -601,7 +601,7 @@ def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[st
                         and isinstance(v, str | int | float)
                         and any(_near(str(v).lower(), w) for w in values)]
         # A number the disputed value starts with ("hour": 2 behind "2:00").
-        leading = {float(m.group()) for w in values if (m := LEADING_NUMBER.match(w))}
+        leading = {float(m.group()) for w in values if (m := DECIMAL.match(w))}
         keys = keys or [k for k, v in leaves.items() if not isinstance(v, bool)
                         and isinstance(v, int | float) and float(v) in leading]
         if keys:
@@ -610,7 +610,7 @@ def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[st
 
 
 NEAR_MISS = 0.6
-LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _near(value: str, other: str) -> bool:
@@ -650,7 +650,7 @@ def _contradicted(source: str, key: str, value: Any) -> bool:
     """Whether the number the input puts next to `key` ("the 4th floor") differs from `value`."""
     if isinstance(value, bool) or not isinstance(value, int | float) or len(key) < 3:
         return False
-    numbers = [(m.start(), m.end(), float(m.group())) for m in re.finditer(r"\d+(?:\.\d+)?", source)]
+    numbers = [(m.start(), m.end(), float(m.group())) for m in DECIMAL.finditer(source)]
     for match in re.finditer(re.escape(_stem(key)), source):
         distance, nearest = min(
             ((max(match.start() - end, start - match.end()), number) for start, end, number in numbers),

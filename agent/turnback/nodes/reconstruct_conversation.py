@@ -15,7 +15,7 @@ from turnback.conventions import (
     message_text,
     read_keys,
 )
-from turnback.signals import flat_text
+from turnback.signals import GENERIC_EXCEPTIONS, flat_text
 from turnback.spans import (
     LLM_KINDS,
     RETRIEVER_KINDS,
@@ -147,12 +147,12 @@ def span_error(span: Any) -> SpanError | None:
     attrs = exception.attributes if exception else {}
     message = str(attrs.get("exception.message") or span.status.description or "span status ERROR")
     kind = str(attrs.get("exception.type") or "").rsplit(".", 1)[-1]
-    if kind not in GENERIC_EXCEPTIONS and len(message) < BARE_MESSAGE and kind not in message:
+    if kind and kind not in GENERIC_EXCEPTIONS and len(message) < BARE_MESSAGE and kind not in message:
         message = f"{kind}: {message}"  # a KeyError's message is only the key: "'B200'"
     return SpanError(
         span_id=span.span_id,
         span_name=span.name,
-        message=str(message),
+        message=message,
         exception_type=attrs.get("exception.type"),
         handled=not is_error,
         frames=stack_frames(attrs.get("exception.stacktrace")),
@@ -161,7 +161,6 @@ def span_error(span: Any) -> SpanError | None:
 
 # Shorter messages say little without their exception's type.
 BARE_MESSAGE = 30
-GENERIC_EXCEPTIONS = {"", "Exception", "RuntimeError", "Error"}
 # A Python traceback's frame line: File "/srv/app/shop/cart.py", line 42, in apply_coupon
 FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)(?:, in (\S+))?', re.MULTILINE)
 MAX_FRAMES = 50
