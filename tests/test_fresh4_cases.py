@@ -7,26 +7,17 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterator
-from typing import Any
 
-import mlflow
 import pytest
-from turnback.demo.builder import SESSION_KEY, write_session
 from turnback.state import Category
 
 from evals.run import SPLITS, all_apps
 from evals.sets.fresh4_dev import APPS, cases
+from tests.fresh_sets import check_builds, check_labels, spans
 
 CASES = cases()
 CATEGORIES = set(typing.get_args(Category)) - {"disputed_by_user", "failing_assessment"}
 FRAME = re.compile(r'File "/srv/([^"]+)", line (\d+), in \w+\n    (.*)\n')
-
-
-def _spans(span: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield span
-    for child in span.get("children", []):
-        yield from _spans(child)
 
 
 def test_the_split_is_registered_and_balanced():
@@ -40,16 +31,7 @@ def test_the_split_is_registered_and_balanced():
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name[:60] for c in CASES])
 def test_case_labels_are_consistent(case):
-    assert 3 <= len(case.turns) <= 9
-    if case.category is None:
-        assert case.root is case.symptom is case.code is case.app is None
-        return
-    assert case.category in CATEGORIES
-    assert case.root is not None and case.symptom is not None
-    assert 1 <= case.root <= case.symptom <= len(case.turns)
-    assert case.app in APPS and 2 <= len(APPS[case.app]) <= 4
-    path, needle = case.code
-    assert needle in APPS[case.app][path]
+    check_labels(case, APPS, CATEGORIES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name[:60] for c in CASES])
@@ -57,7 +39,7 @@ def test_recorded_tracebacks_point_at_the_app_lines(case):
     files = {path: text for app in APPS.values() for path, text in app.items()}
     checked = 0
     for turn in case.turns:
-        for span in _spans(turn["root"]):
+        for span in spans(turn["root"]):
             texts = [span.get("stacktrace", "")] + [
                 event["attributes"].get("exception.stacktrace", "") for event in span.get("events", [])]
             for text in texts:
@@ -69,16 +51,4 @@ def test_recorded_tracebacks_point_at_the_app_lines(case):
 
 
 def test_every_case_builds_one_trace_per_turn_in_its_session(store_uri):
-    mlflow.set_tracking_uri(store_uri)
-    for number, case in enumerate(CASES, 1):
-        session = f"fresh4-{number}"
-        experiment_id = write_session(store_uri, "fresh4-build", session, case.turns)
-        traces = mlflow.search_traces(
-            experiment_ids=[experiment_id], return_type="list",
-            filter_string=f"metadata.`{SESSION_KEY}` = '{session}'",
-        )
-        assert len(traces) == len(case.turns), case.name
-        assert {t.info.trace_metadata[SESSION_KEY] for t in traces} == {session}
-        failed = sum(t.info.state.value == "ERROR" for t in traces)
-        expected = sum(any(s.get("raise") for s in _spans(turn["root"])) for turn in case.turns)
-        assert failed == expected, case.name
+    check_builds(store_uri, CASES, "fresh4")
