@@ -2,8 +2,9 @@
 
     python -m evals.symptoms
 
-Prints precision, recall and F1 at the shipped threshold on (a) the USS held-out
-dialogues (never trained on), (b) evals/sets/user_turns_dev.py, (c) the locked set
+Prints precision, recall and F1 at the shipped threshold on (a) the locked half of the USS
+held-out dialogues (never trained on; the relabelled turns of the other half are training
+data now, see `evals.uss_relabelled`), (b) evals/sets/user_turns_dev.py, (c) the locked set
 evals/sets/user_turns_locked.py when present (only this script reads it), then the user
 turns of the labelled eval sessions, and the mean time per call (a figure, not a test).
 """
@@ -26,7 +27,7 @@ from turnback.dissatisfaction import (
     model,
 )
 
-from evals.train_dissatisfaction import Example, load_turn_set, load_uss, prf, uss_split
+from evals.train_dissatisfaction import Example, half_of, load_turn_set, load_uss, prf, uss_split
 
 
 def pushback_phrase(text: str | None) -> str | None:
@@ -86,10 +87,10 @@ def main() -> None:
     shipped = model()
     print(f"dissatisfaction detector at threshold {shipped.threshold:.3f} vs today's phrase list "
           "(the former turnback.signals.PUSHBACK list)")
-    held = uss_split(load_uss())[1]
+    held = [e for e in uss_split(load_uss())[1] if half_of(e.group) == "locked"]
     # Same turns, the looser reading "below neutral" (mean < 3): how much of the gap is label noise.
     loose = [replace(e, complaint=e.mean is not None and e.mean < 3) for e in held]
-    sets: list[tuple[str, list[Example]]] = [("USS held-out", held), ("  (mean < 3)", loose)]
+    sets: list[tuple[str, list[Example]]] = [("USS held, locked", held), ("  (mean < 3)", loose)]
     sets.append(("user_turns_dev", load_turn_set("evals.sets.user_turns_dev")))
     if importlib.util.find_spec("evals.sets.user_turns_locked"):
         sets.append(("user_turns_locked", load_turn_set("evals.sets.user_turns_locked")))
@@ -101,8 +102,9 @@ def main() -> None:
               f"{figures(examples, detector):26s}   {figures(examples, phrase_list)}")
     oof = json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("out_of_fold", {})
     if oof:
-        print(f"(user_turns_dev is also training data; out of fold it scored "
-              f"P {oof['dev_precision']:.2f}  R {oof['dev_recall']:.2f})")
+        print(f"(user_turns_dev is also training data; out of fold it scored P {oof['dev_precision']:.2f}  "
+              f"R {oof['dev_recall']:.2f}; the relabelled USS dev half P {oof['relabelled_precision']:.2f}  "
+              f"R {oof['relabelled_recall']:.2f})")
 
     try:
         sessions = eval_session_turns()

@@ -21,13 +21,12 @@ the detector's flags did not choose them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from evals.symptoms import detector, phrase_list
-from evals.train_dissatisfaction import Example, load_uss, uss_split
+from evals.train_dissatisfaction import Example, half_of, load_uss, uss_split
 
 LABELS = Path(__file__).parent / "sets" / "uss_relabelled.jsonl"
 
@@ -40,11 +39,6 @@ class Labelled:
     unflagged_sample: bool
     """sampled as a USS complaint or at random, not (only) because the detector flagged it"""
     half: str
-
-
-def half_of(dialogue: str) -> str:
-    """A fixed half per dialogue, by hash: never a turn of one dialogue in both."""
-    return "dev" if int(hashlib.sha256(dialogue.encode()).hexdigest(), 16) % 2 == 0 else "locked"
 
 
 def load() -> tuple[list[Labelled], list[Example]]:
