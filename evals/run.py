@@ -47,6 +47,8 @@ SPLITS = {
     # stood, then never tuned on. (Later such sets, each scored once, are now fresh2_dev,
     # fresh3_dev and fresh4_dev.)
     "holdout": ["evals.sets.holdout2_locked"],
+    # Locked: written by a separate process from the fault classes alone, never run through the engine.
+    "fresh5": ["evals.sets.fresh5_locked"],
 }
 
 
