@@ -107,6 +107,22 @@ def test_value_cited_from_an_earlier_reply() -> None:
     assert result.disputed == ["1pm"]
 
 
+def test_a_challenge_replacing_an_identifier_of_the_same_make_in_an_earlier_reply() -> None:
+    earlier = [("Book a service for the van.", "Booked: bay B14 at 08:00 Monday, job JS-2231, with the usual "
+                "5W-30 oil and filter FT-118.")]
+    result = detect_dissatisfaction("The bay number on the door is B17. How come you sent me to another bay?",
+                                    "You're welcome, see you Monday.", earlier)
+    assert result.complaint
+    assert result.disputed == ["B14"]
+
+
+def test_a_value_the_reply_gave_as_an_example_is_not_disputed_by_the_answer() -> None:
+    reply = "Is there a code on the router's screen? It'll be a letter and two digits, like E05."
+    result = detect_dissatisfaction("It says E12", reply, [])
+    assert not result.complaint
+    assert result.disputed == []
+
+
 def test_asking_for_another_try_and_saying_it_goes_in_circles() -> None:
     assert complaint("Check again, the booking reference is 7QX2.", "I can't find any booking.")
     assert complaint("You keep giving me the same answer.", "Please share your order number.")

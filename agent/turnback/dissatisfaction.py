@@ -395,6 +395,9 @@ def _context(text: str, value: Value) -> set[str]:
     return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in before + after} - {"the", "a", "an"}
 
 
+EXAMPLE_BEFORE = re.compile(r"\b(?:like|such as|e\.g\.|for example|for instance|say)[:,]?\s+$", I)
+
+
 def _replaced(user: str, mine: list[Value], reply: str, theirs: list[Value]) -> list[Value]:
     """Values of the reply that a value of the same kind in the user's text replaces.
     Where several could be meant, those in the same slot ("at X" / "at Y") win."""
@@ -414,8 +417,17 @@ def _replaced(user: str, mine: list[Value], reply: str, theirs: list[Value]) -> 
         elif kind == "amount" and not all(v.kind == "money" for v in new):
             out += slotted
         else:
-            out += slotted or (old if len(old) <= 2 else [])
+            # An identifier of the same make ("R17" for "R16", "HV-418" for "HV-417") is the
+            # one replaced, however many others the reply gave.
+            shaped = [r for r in old if r.kind == "id" and any(_same_shape(v.key, r.key) for v in new)]
+            out += slotted or shaped or (old if len(old) <= 2 else [])
     return out
+
+
+def _same_shape(a: str, b: str) -> bool:
+    """Two identifiers with the same letters and layout that differ only in digits."""
+    return a != b and len(a) == len(b) and re.sub(r"\d", "9", a) == re.sub(r"\d", "9", b) and any(
+        c.isdigit() for c in a)
 
 
 def _respelt(a: str, b: str) -> bool:
@@ -451,7 +463,8 @@ def extract(
     words = content_words(text)
     shared = words & content_words(reply)
     mine = values(text)
-    theirs = values(reply)
+    # A value given as an example ("a letter and a number, like F28") claims nothing.
+    theirs = [v for v in values(reply) if not EXAMPLE_BEFORE.search(reply[max(0, v.start - 16):v.start])]
     # "How come ...?" about what the reply claimed (its value, two of its words, or the
     # assistant itself) challenges it; about anything else, even the same subject, it is
     # curiosity ("since when has the library had a café?").
@@ -499,6 +512,15 @@ def extract(
                                                          for x in values(r)))
         asserted = _replaced(text, stated, rejected_reply, values(rejected_reply))
         replaced = replaced or asserted
+    if not asserted and not named and (f["cites_assistant"] or f["challenge_question"]):
+        # "How come you've booked me 16 inch ones? It says R17": the user holds an earlier
+        # reply to account (one whose words they use), and the value they state replaces one
+        # of its values. A value they name from a reply ("where did 18:00 come from?") says
+        # which reply without this.
+        for earlier_reply in (r for r in replies[1:] if words & content_words(r)):
+            if asserted := _replaced(text, stated, earlier_reply, values(earlier_reply)):
+                replaced = replaced or asserted
+                break
 
     # A replaced value that the user had asked for earlier: the assistant did as told and the
     # user is changing their own request. A new value the user had given earlier: the user is
