@@ -813,3 +813,43 @@ def test_a_concession_naming_only_the_users_own_value_is_traced_by_its_words(wri
     ])
 
     assert root_of(report) == (2, "hallucinated_fact")
+
+
+def test_a_reply_that_puts_its_own_earlier_value_right_blames_where_it_was_first_said(write, store_uri):
+    report = analyze(write, store_uri, [
+        chat_turn("What's my broadband plan's monthly price?", "You pay £32.50 a month on Fibre 150."),
+        chat_turn("Is there a faster one?", "Fibre 500 is £41.00 a month."),
+        chat_turn("Ok, I'll think about it.", "Sure, just ask when you're ready."),
+        chat_turn("My bank statement shows £35.75 every month.",
+                  "Thanks for checking, and sorry: your Fibre 150 price is £35.75, not £32.50. "
+                  "Fibre 500 would be £5.25 more."),
+    ])
+
+    assert root_of(report) == (1, "hallucinated_fact")
+    assert report.symptom_turn == 4
+
+
+def test_a_lookup_that_gave_no_value_and_a_reply_that_stated_one_is_a_hallucinated_fact(write, store_uri):
+    lookup = tool_span("lookup_bike", {"frame": "FR-2208"},
+                       {"model": "Trail 4", "year": 2021, "wheel_size": None})
+    report = analyze(write, store_uri, [
+        chat_turn("I need new tubes for my Trail 4, frame FR-2208.",
+                  "Your Trail 4 uses 27.5-inch wheels, so you need two 27.5 x 2.4 tubes at £8 each.",
+                  children=[lookup]),
+        chat_turn("Order them please.", "Ordered: 2 x 27.5 x 2.4 tubes, £16."),
+        chat_turn("The tyre says 29 x 2.4 on the side. How come you sent tubes for a 27.5 wheel size?",
+                  "I'm sorry, the bike lookup gave no wheel size and I should not have assumed 27.5."),
+    ])
+
+    assert root_of(report) == (1, "hallucinated_fact")
+    assert "no wheel_size" in report.root_cause.explanation
+
+
+def test_a_concession_is_an_apology_that_says_what_the_app_itself_got_wrong():
+    from turnback.causal.symptoms import concession
+
+    assert concession("I'm sorry. Your 4 by 3 m room was read as 43 m, so the order is too big.")
+    assert concession("Thanks for checking, and sorry: your rate is 27.84p, not 24.50p.")
+    assert concession("I'm so sorry, the order went to the kitchen without your 12:30 time.")
+    assert concession("Sorry, that one is sold out, not available until May.") is None
+    assert concession("Sorry, we can't deliver without your postcode.") is None

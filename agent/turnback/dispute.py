@@ -63,7 +63,11 @@ def explain_dispute(
             recorded = flat_text(step.result, keys=True)
             # A date counts by its month or weekday: a bare day number matches by chance.
             said_dates = disputed & _date_words(recorded)
-            if not disputed & content_words(recorded) and not any(w.isalpha() for w in said_dates):
+            # Numbers count two at a time: one small number matches by chance, a pair ("4 m by
+            # 8 m" against length 4, width 8) is the step's output being named.
+            said_numbers = (disputed & tokens(recorded)) - content_words(recorded)
+            if (not disputed & content_words(recorded) and not any(w.isalpha() for w in said_dates)
+                    and len(said_numbers) < 2):
                 continue
             if step.kind == "parser":
                 return Explanation(
@@ -85,6 +89,18 @@ def explain_dispute(
     for step in source.tools:
         missing = [key for key in empty_keys(step.arguments) + empty_keys(step.result)
                    if tokens(key.replace("_", " ")) & disputed]
+        gave = [key for key in missing if key not in empty_keys(step.arguments)]
+        stated = [v for v in values if len(v.split()) <= MAX_VALUE_WORDS and re.search(r"\d", v)
+                  and v.lower() in (source.assistant or "").lower()]
+        if gave and stated:
+            # The call went out whole and came back without the field, and the reply stated
+            # a value for it anyway: the reply made it up.
+            return Explanation(
+                "hallucinated_fact",
+                f"'{step.name}' at turn {source.index} returned no {', '.join(gave[:3])}, and the reply "
+                "stated a value for it anyway",
+                source.index,
+            )
         if missing:
             return Explanation(
                 "malformed_tool_call",

@@ -253,6 +253,9 @@ class Symptom(BaseModel):
     answered: str = Field(default="", description="the reply's concession in answer to a complaint "
                           "(\"the transfer never went through because ...\"): the app's own account "
                           "of the cause, which can point at an earlier recorded failure")
+    lost: list[str] = Field(default=[], description="values the user gave that a reply's concession "
+                            "says the app went on without (\"reached the kitchen without your 12:30 "
+                            "time\"): the call that left them out is where they were lost")
 
 
 class Adjudication(BaseModel):

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from turnback.causal.detectors import producer
 from turnback.dispute import explain_dispute
+from turnback.dissatisfaction import values
 from turnback.signals import REFERS_BACK, flat_text, tokens
-from turnback.state import Candidate, Category, Symptom, Turn
+from turnback.state import Candidate, Category, Symptom, ToolCall, Turn
 
 # A token said by more than this share of turns identifies nothing.
 COMMON_SHARE = 0.3
@@ -316,6 +317,31 @@ def _strength(
     return 0.0, ""
 
 
+MIN_CARRIED_VALUES = 2
+
+
+def _call_without(turns: list[Turn], index: ContentIndex, value: str, last: int
+                  ) -> tuple[Turn, ToolCall, int] | None:
+    """The first tool call after the user gave `value` that carried other values the user
+    gave (so it acted on their request) but not this one: where it was left out."""
+    given = index.first_given(value, last + 1)
+    if given is None:
+        return None
+    wanted = tokens(value)
+    for turn in turns[given - 1 : last]:
+        user_values = [v.surface for t in turns[: turn.index] if t.user_authored
+                       for v in values(t.user or "")]
+        for step in turn.tools:
+            if step.kind != "tool":
+                continue
+            sent = tokens(flat_text(step.arguments))
+            if wanted <= sent:
+                return None  # the value reached the calls: it was lost elsewhere
+            if sum(1 for v in user_values if tokens(v) <= sent) >= MIN_CARRIED_VALUES:
+                return turn, step, given
+    return None
+
+
 def _origin(
     turns: list[Turn], index: ContentIndex, symptom: Symptom, scores: dict[int, float],
     best: float, last: int,
@@ -323,6 +349,14 @@ def _origin(
     """Where what the user disputes first came from, explained from recorded steps."""
     if last < 1:
         return None
+    for value in symptom.lost:
+        if (missed := _call_without(turns, index, value, last)) is not None:
+            turn, step, given = missed
+            return Candidate(
+                turn=turn.index, category="malformed_tool_call", severity="strong",
+                detector="origin_of_dispute", span_id=step.span_id, values=[value],
+                detail=f"'{step.name}' at turn {turn.index} went out without {value}, which the user "
+                       f"gave at turn {given} and the reply at turn {symptom.turn} says was missing")
     # What a session judged failed ended on is followed back to the first turn that claimed
     # it: a value the task itself gave (and every turn repeats) is nobody's claim.
     claims = index.claimed if symptom.kind == "failing_assessment" else None

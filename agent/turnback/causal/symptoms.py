@@ -66,18 +66,26 @@ def dissatisfied_users(turns: list[Turn]) -> list[Symptom]:
                     detail=f"the reply concedes an earlier mistake (\"{conceded}\") after the user "
                            f"wrote: {turn.user}",
                     disputed=_values_said_before(conceded, turns[: turn.index - 1]),
-                    about=APOLOGY_OPENING.sub("", conceded)))
+                    about=APOLOGY_OPENING.sub("", conceded),
+                    lost=_values_gone_without(conceded, turns[: turn.index - 1])))
             continue
         if not _settled(turns, turn):
             fired = ", ".join(sorted(heard.features, key=lambda f: -abs(heard.features[f]))[:3])
-            quoted = ", ".join(f'"{d}"' for d in heard.disputed[:3])
+            answer = concession(turn.assistant) or ""
+            named = list(heard.disputed)
+            if not any(len(d.split()) <= MAX_VALUE_WORDS for d in named):
+                # The complaint named no value, only a claim it guessed at; the reply that puts
+                # its own earlier value right ("is £35.75, not £32.50") names the one disputed.
+                named = _values_said_before(answer, turns[: turn.index - 1]) or named
+            quoted = ", ".join(f'"{d}"' for d in named[:3])
             disputed = f"; disputes {quoted}" if quoted else ""
             found.append(Symptom(
                 turn=turn.index, kind="user_dissatisfied", strength=heard.score,
                 detail=f"the user is dissatisfied (score {heard.score:.2f}: {fired}){disputed}. "
                        f"The user wrote: {turn.user}",
-                disputed=list(heard.disputed), restated=list(heard.restated),
-                answered=APOLOGY_OPENING.sub("", concession(turn.assistant) or "")))
+                disputed=named, restated=list(heard.restated),
+                answered=APOLOGY_OPENING.sub("", answer),
+                lost=_values_gone_without(answer, turns[: turn.index - 1])))
     return found
 
 
@@ -122,19 +130,26 @@ def final_values(turns: list[Turn]) -> list[str]:
 
 
 CONCEDED_STRENGTH = 0.6
+MAX_VALUE_WORDS = 3
 # A reply that opens by apologising or agreeing, and says something of its own earlier doing
 # went wrong ("I shouldn't have said", "was recorded as", "was never sent"): the app itself
 # observes the failure, even when the user only reported what happened ("His sheet says
 # ground floor"). An apology alone ("Sorry, that's sold out") is no concession.
 APOLOGY_OPENING = re.compile(
-    r"^\W*(?:(?:i'?m|i am|we'?re|we are)\s+(?:\w+\s+)?sorry|sorry|(?:my\s+)?apolog\w*"
+    r"^\W*(?:thanks?(?: you)?(?: for [^.!?,:]{1,30})?,? (?:and )?)?"  # "Thanks for checking, and sorry:"
+    r"(?:(?:i'?m|i am|we'?re|we are)\s+(?:\w+\s+)?sorry|sorry|(?:my\s+)?apolog\w*"
     r"|you'?re (?:right|correct)|you are (?:right|correct))\b", re.IGNORECASE)
 OWN_FAULT = re.compile(
     r"\b(?:should(?:n'?t| not) have|(?:was|were) (?:recorded|made|booked|entered|set up|sent|placed|saved"
-    r"|submitted|filed|logged|registered|noted) (?:as|under|for|with|to)\b|(?:was|were) never"
+    r"|submitted|filed|logged|registered|noted|read|taken|understood|\w+(?:preted|parsed|converted|calculated"
+    r"|stored)) (?:as|under|for|with|to)\b|(?:was|were) never"
     r"|never (?:submitted|sent|received|resent|placed|went)|i (?:said|told you|gave you|quoted|misread"
     r"|missed|got (?:that|it|this) wrong)|you'?re right|you are right|for the (?:confusion|mix-?up|error"
-    r"|mistake|oversight)|my (?:mistake|error)|i was wrong|(?:that|this) was (?:wrong|incorrect|a mistake))",
+    r"|mistake|oversight)|my (?:mistake|error)|i was wrong|(?:that|this) was (?:wrong|incorrect|a mistake)"
+    # "The order reached the kitchen without your 12:30 time": something of the user's lost.
+    r"|(?:went|was|were|reached|arrived|got|came|left)\b[^.!?]{0,40}\bwithout (?:your|the)\b"
+    # "your unit rate is 27.84p, not 24.50p": the reply puts its earlier value right.
+    r"|\b(?:is|was|are|were) [^!?,\n]{1,30}, not (?:the )?[£$€]?\d)",
     re.IGNORECASE)
 CONCESSION_CHARS = 240
 
@@ -162,6 +177,17 @@ def _values_said_before(text: str, earlier: list[Turn]) -> list[str]:
             if any(v.surface.lower() in (t.assistant or "").lower() for t in reversed(earlier))]
     claimed = [v for v in said if not re.search(rf"(?<![\w.]){re.escape(v.key)}(?![\d.])", given)]
     return [v.surface for v in said] if claimed else []
+
+
+WITHOUT = re.compile(r"\bwithout (?:your|the)\b([^.!?,;]{1,40})", re.IGNORECASE)
+
+
+def _values_gone_without(text: str, earlier: list[Turn]) -> list[str]:
+    """Values the user gave that the concession says the app went on without ("without your
+    12:30 time")."""
+    given = " ".join((t.user or "") for t in earlier if t.user_authored).lower()
+    named = [v for m in WITHOUT.finditer(text) for v in values(m.group(1))]
+    return [v.surface for v in named if v.surface.lower() in given]
 
 
 # The assistant conceding an error in its answer to a complaint: the complaint was real.
