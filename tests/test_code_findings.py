@@ -104,11 +104,12 @@ def fit_history(history, message):
 '''
 
 
-def test_history_dropped_in_place_is_found_for_a_lost_constraint(write, store_uri, git_repo) -> None:
+def _dropped_constraint_turns() -> list[dict[str, Any]]:
+    """A constraint given at turn 1 that turn 3's model call no longer received."""
     system = {"role": "system", "content": "You are a dinner planner."}
     constraint = "I'm allergic to shrimp, keep that in mind."
     paste = "Here is our week so far: " + "museum, lunch, walk, " * 12
-    turns = [
+    return [
         chat_turn(constraint, "Noted: step-free places only.", children=[llm_span(
             [system, {"role": "user", "content": constraint}], "Noted: step-free places only.",
             name="generate")]),
@@ -121,6 +122,10 @@ def test_history_dropped_in_place_is_found_for_a_lost_constraint(write, store_ur
                                       {"role": "user", "content": "What should we cook tonight?"}],
                                      "Garlic shrimp pasta would be lovely.", name="generate")]),
     ]
+
+
+def test_history_dropped_in_place_is_found_for_a_lost_constraint(write, store_uri, git_repo) -> None:
+    turns = _dropped_constraint_turns()
     repo = git_repo({"planner/context.py": CONTEXT_PY,
                      "planner/llm.py": "import mlflow\n\n\n@mlflow.trace\ndef generate(messages):\n"
                                        "    return client.chat(messages)\n"})
@@ -533,3 +538,170 @@ def test_a_misread_number_names_the_parser_line_not_an_unrelated_swallowing_exce
     assert report.root_cause is not None and report.root_cause.category == "input_misparsed"
     assert all(f.kind != "swallowed_error" for f in report.code_findings)
     assert "app/parsing.py:7" in _top(report)
+
+
+def test_a_silent_fallback_names_the_value_returned_when_the_call_fails(write, store_uri, git_repo) -> None:
+    stock_py = '''import requests
+
+import mlflow
+
+DEFAULT_STOCK = {"in_stock": True, "days": 2}
+
+
+@mlflow.trace(name="check_stock", span_type="TOOL")
+def check_stock(sku):
+    try:
+        resp = requests.get(f"https://stock.example/{sku}", timeout=2)
+        return resp.json()
+    except requests.Timeout:
+        log.warning("stock service slow for %s", sku)
+        return DEFAULT_STOCK
+'''
+    stock = tool_span("check_stock", {"sku": "KT-9"}, {"in_stock": True, "days": 2})
+    stock["events"] = [{"name": "exception", "attributes": {
+        "exception.type": "Timeout", "exception.message": "read timed out"}}]
+    turns = [chat_turn("Is the KT-9 kettle in stock?", "Yes, it ships in 2 days.", children=[stock])]
+    repo = git_repo({"shop/stock.py": stock_py})
+
+    report = _analyze(write, store_uri, repo, "fallback", turns)
+
+    assert report.root_cause is not None and report.root_cause.category == "silent_fallback"
+    top = report.code_findings[0]
+    assert (top.path, top.line, top.kind) == ("shop/stock.py", 15, "fallback_return")
+    assert report.recommendations[0].where == "shop/stock.py:15"
+
+
+def test_a_traced_caller_that_catches_the_failure_and_carries_on_is_named(write, store_uri, git_repo) -> None:
+    enrol_py = '''import mlflow
+import requests
+
+from club.members import add_member
+
+WELCOME = "You're in! Welcome to {club}."
+
+
+@mlflow.trace(name="join")
+def join(user, club):
+    try:
+        add_member(user, club)
+    except requests.HTTPError as exc:
+        log.info("join failed: %s", exc)
+    return WELCOME.format(club=club)
+'''
+    members_py = '''import requests
+
+
+def add_member(user, club):
+    requests.post("https://clubs.example/members", json={"user": user, "club": club}).raise_for_status()
+'''
+    turns = [
+        chat_turn("Sign me up for the chess club.", "You're in! Welcome to chess club.", children=[
+            {"name": "join", "type": "CHAIN", "children": [
+                tool_span("add_member", {"user": "u1", "club": "chess"}, error="409 Conflict",
+                          error_type="HTTPError")]}]),
+        chat_turn("Thanks!", "Have fun."),
+    ]
+    repo = git_repo({"club/enrol.py": enrol_py, "club/members.py": members_py})
+
+    report = _analyze(write, store_uri, repo, "club", turns)
+
+    assert report.root_cause is not None and report.root_cause.category == "tool_failure_reported_as_success"
+    found = [(f.path, f.line, f.kind) for f in report.code_findings[:3]]
+    assert ("club/enrol.py", 13, "swallowed_error") in found
+
+
+def test_a_call_missing_a_field_names_the_tool_schemas_required_list(write, store_uri, git_repo) -> None:
+    tools_py = '''TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "book_table",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "party": {"type": "integer"},
+                    "time": {"type": "string"},
+                    "name": {"type": "string"},
+                },
+                "required": ["party", "name"],
+            },
+        },
+    },
+]
+'''
+    book = tool_span("book_table.tool", {"party": 4, "name": "Okafor"}, {"ref": "T-4410", "time": "12:00"})
+    turns = [
+        chat_turn("A table for 4 at 19:45 tonight, name Okafor.", "Lovely, 4 people at 19:45, under Okafor."),
+        chat_turn("Yes, book it.", "Booked, reference T-4410.", children=[book]),
+        chat_turn("We got here at 19:45 and there's no table for us!",
+                  "I'm so sorry. The booking went through without your 19:45 time, so it was made for noon."),
+    ]
+    repo = git_repo({"bistro/tools.py": tools_py})
+
+    report = _analyze(write, store_uri, repo, "schema", turns)
+
+    assert report.root_cause is not None
+    assert (report.root_cause.turn, report.root_cause.category) == (2, "malformed_tool_call")
+    top = report.code_findings[0]
+    assert (top.path, top.line, top.kind) == ("bistro/tools.py", 13, "tool_schema")
+
+
+def test_a_helper_returning_the_last_few_messages_is_a_history_window(write, store_uri, git_repo) -> None:
+    store_py = '''def recent(thread):
+    rows = load_rows(thread)
+    return rows[-4:]
+'''
+    repo = git_repo({"bot/store.py": store_py})
+
+    report = _analyze(write, store_uri, repo, "window", _dropped_constraint_turns())
+
+    assert report.root_cause is not None
+    assert report.root_cause.category == "context_window_dropped_constraint"
+    assert "bot/store.py:3" in _top(report)
+
+
+def test_a_prompt_telling_the_model_to_answer_from_its_own_knowledge_is_ranked_first(
+        write, store_uri, git_repo) -> None:
+    prompts_py = '''SUPPORT_PROMPT = (
+    "You are the assistant of Arden Labs. Keep answers short. "
+    "Our API does not list gateway addresses, so answer from your own knowledge. "
+    "Be friendly."
+)
+'''
+    repo = git_repo({"app/prompts.py": prompts_py, "app/agent.py": AGENT_PY})
+
+    report = _analyze(write, store_uri, repo, "knowledge", _invented_setting(None))
+
+    assert report.code_findings[0].path == "app/prompts.py" and report.code_findings[0].line == 3
+
+
+def test_the_parser_line_that_read_the_input_through_a_pattern_feeds_the_wrong_field(
+        write, store_uri, git_repo) -> None:
+    parser_py = '''import re
+
+import mlflow
+
+
+@mlflow.trace(span_type="PARSER")
+def parse_room(text):
+    digits = re.findall(r"\\d", text)
+    width, depth = int(digits[0]), int(digits[1])
+    return {"width_m": width, "depth_m": depth}
+'''
+    ask = "The room is 3.5 by 4 metres, how much carpet do I need?"
+    turns = [
+        chat_turn(ask, "For a 3 by 5 m room you need 15 m² of carpet.",
+                  children=[tool_span("parse_room", {"text": ask}, {"width_m": 3, "depth_m": 5}, )]),
+        chat_turn("Order that please.", "Ordered 15 m² of carpet."),
+        chat_turn("The fitter says it's far too much.",
+                  "I'm sorry. Your 3.5 by 4 m room was read as 3 by 5 m, so the order is too large."),
+    ]
+    repo = git_repo({"carpets/parse.py": parser_py})
+
+    report = _analyze(write, store_uri, repo, "carpet", turns)
+
+    assert report.root_cause is not None
+    assert (report.root_cause.turn, report.root_cause.category) == (1, "input_misparsed")
+    assert "carpets/parse.py:8" in _top(report)
+    reading = next(f for f in report.code_findings if f.line == 8)
+    assert "reading the input through a pattern" in reading.answers

@@ -40,7 +40,7 @@ SESSION_ID = re.compile(
 # No leading `\w*` before a keyword: searched anywhere in a line it adds no match, and
 # made every long word cost its length squared.
 HISTORY_WINDOW = re.compile(
-    r"(history|messages|turns|context)\w*\s*\[\s*-\s*\w+\s*:\s*\]"
+    r"(history|messages|turns|context)\w*\s*\[\s*-\s*\w+\s*:\s*\]|\breturn\s+\w+\s*\[\s*-\s*\w+\s*:\s*\]"
     r"|\b[A-Z_]*(WINDOW|HISTORY|MAX_TURNS|MAX_MESSAGES|CONTEXT_TURNS)[A-Z_]*\s*=\s*\d+"
     r"|\b(truncate|summari[sz]e)\w*\("
     # Dropping the oldest messages in place, or a bounded queue of them.
@@ -66,7 +66,8 @@ ANSWER_ANYWAY = re.compile(
     r"|(do not|don't|never)\s+(say|admit|tell|mention|reveal)\b[^.;]{0,40}\b(know|missing|unknown"
     r"|unavailable|unsure|not sure|no (data|information))"
     r"|even (if|when)\b[^.;]{0,30}\b(unsure|not sure|uncertain|unknown|missing)"
-    r"|(usual|typical|common|standard) (values?|settings?|defaults?|answers?))\b",
+    r"|(usual|typical|common|standard) (values?|settings?|defaults?|answers?)"
+    r"|(from|with|use|using|on|rely on) (your )?own (knowledge|memory)|from (your )?memory)\b",
     re.IGNORECASE,
 )
 # Categories where the reply's content is wrong, so the prompt that shaped it is a suspect.
@@ -96,9 +97,14 @@ QUOTED_KEY = re.compile(r"[\"'](\w+)[\"']\s*:")
 # Faults where a call or hand-off lacked a field: the code that built the payload is the fix.
 MISSING_FIELD_CATEGORIES = {"malformed_tool_call", "tool_failure"}
 
+REQUIRED_KEY = re.compile(r"[\"']required[\"']\s*:")
+SCHEMA_SPAN = 40  # lines from a tool's name to its schema's `required` list
+
 # How much each kind of finding explains a given root-cause category.
 RELEVANCE = {
-    "swallowed_error": 100, "handoff_builder": 100, "value_origin": 95, "evidence_match": 90,
+    "swallowed_error": 100, "fallback_return": 100, "handoff_builder": 100, "tool_schema": 100,
+    "value_origin": 95,
+    "evidence_match": 90,
     "error_origin": 85, "stack_frame": 80,
     "span_function": 70, "retrieval_order": 60, "prompt_text": 55, "data_source": 50,
     "history_window": 45, "memory_state": 35, "session_id": 30,
@@ -109,7 +115,7 @@ BLOCK_KINDS = {"span_function", "session_id", "history_window", "memory_state", 
 CATEGORY_BOOST = {
     # Where the error is swallowed is the fix, ahead of where it is raised or named.
     "tool_failure_reported_as_success": {"swallowed_error": 30},
-    "silent_fallback": {"swallowed_error": 30},
+    "silent_fallback": {"swallowed_error": 30, "fallback_return": 40},
     "context_window_dropped_constraint": {"history_window": 60},
     "constraint_ignored": {"history_window": 30, "prompt_text": 30},
     "outdated_retrieval": {"data_source": 60, "retrieval_order": 40},
@@ -144,6 +150,8 @@ class Targets:
     """function name -> the missing fields it reads from what it was handed"""
     frames: list[StackFrame] = field(default_factory=list)
     """the stack trace recorded with the root's error, outermost first"""
+    tool_names: set[str] = field(default_factory=set)
+    """the tools the turn called, as the code names them"""
 
 
 def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) -> dict[str, Any]:
@@ -172,7 +180,9 @@ def correlate_codebase(state: AnalysisState, runtime: Runtime[AnalysisContext]) 
 
 def targets_for(turn: Turn, candidate: Candidate | None = None) -> Targets:
     failing = {e.span_name for e in turn.errors} | {t.name for t in turn.tools if t.error}
-    names = {n for n in turn.span_names if n.lower() not in GENERIC_SPAN_NAMES and _identifier(n)}
+    names = {n for n in map(_code_name, turn.span_names)
+             if n.lower() not in GENERIC_SPAN_NAMES and _identifier(n)}
+    tools = {n for t in turn.tools if t.kind == "tool" and _identifier(n := _code_name(t.name))}
     probes = []
     for call in turn.llm_calls:
         if call.system_prompt:
@@ -193,7 +203,8 @@ def targets_for(turn: Turn, candidate: Candidate | None = None) -> Targets:
         document_keys={k for r in turn.retrievals for doc in r.documents for k in doc.metadata
                        if _identifier(k)},
         value_origins=origins,
-        failing_spans={n for n in failing if _identifier(n)},
+        failing_spans={n for n in map(_code_name, failing) if _identifier(n)},
+        tool_names=tools,
         span_names=names,
         error_messages={probe: message for message in messages for probe in _error_probes(message)},
         prompt_probes=list(dict.fromkeys(probes)),
@@ -203,6 +214,15 @@ def targets_for(turn: Turn, candidate: Candidate | None = None) -> Targets:
         culprit=culprit or next(iter(origins), None),
         frames=(own or traced)[0].frames if (own or traced) else [],
     )
+
+
+# Suffixes instrumentations add to a function's name ("place_order.tool" in Traceloop).
+SPAN_KIND_SUFFIX = re.compile(r"\.(tool|task|workflow|agent)$")
+
+
+def _code_name(span_name: str) -> str:
+    """The name the code gives what a span records."""
+    return SPAN_KIND_SUFFIX.sub("", span_name)
 
 
 # The first word of a message that a format string most likely filled in: a number, an
@@ -321,6 +341,7 @@ def target_strings(targets: Targets, root: RootCause) -> list[str]:
         *(f"{name}(" for name in targets.failing_spans if swallowing),
         *(f"{name}(" for name in targets.field_readers),
         *(key for key in targets.document_keys if root.category == "outdated_retrieval"),
+        *(targets.tool_names if root.category in MISSING_FIELD_CATEGORIES else ()),
     ]
     return sorted(set(strings))
 
@@ -365,6 +386,11 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
                     f"span '{name}' of turn {root.turn}: an error here is turned into a success",
                     f"{except_line.strip()} … {returned.strip()}",
                 )
+            if root.category == "silent_fallback":
+                # The value handed back when the call fails is what the user was told.
+                for _, k in fallback_returns(lines, _body_from(lines, found_at)):
+                    add(k, "fallback_return",
+                        f"span '{name}' of turn {root.turn}: returns this fallback when the call fails")
     culprit_body = _function_body(lines, targets.culprit) if (targets.culprit or "\0") in text else range(0)
     for hint in (h for h in targets.hints if h in text):
         for i, line in enumerate(lines, 1):
@@ -385,6 +411,16 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
                 add(j, "swallowed_error",
                     f"calls '{callee}', which failed at turn {root.turn}: the error is caught here "
                     "and turned into a success", f"{except_line.strip()} … {returned.strip()}")
+        # An `except` around the failing call that neither raises nor returns: the function
+        # goes on as if the call had worked.
+        for j in (k for k in range(1, len(lines) + 1) if calls and EXCEPT.match(lines[k - 1])):
+            tried = _try_block(lines, j)
+            callee = next((n for n in calls if any(re.search(rf"\b{re.escape(n)}\(", lines[k - 1])
+                                                   for k in tried)), None)
+            if callee and not _reraises(lines, j) and not fallback_returns(lines, range(j, j + 1)):
+                add(j, "swallowed_error",
+                    f"calls '{callee}', which failed at turn {root.turn}: the error is caught here and "
+                    "the code carries on as if it had worked")
         for j in culprit_body:
             already = any(f.line == j and f.kind == "swallowed_error" for f in found)
             if EXCEPT.match(lines[j - 1]) and not _reraises(lines, j) and not already:
@@ -399,6 +435,13 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
                 add(i, "value_origin",
                     f"computes '{key}', the value step '{step}' got wrong at turn {root.turn}")
                 rules.update(MODULE_CONSTANT.findall(lines[i - 1]))
+                # Back along the data flow: the lines that fed it, the one that read the
+                # input through a pattern first (where the misreading happens).
+                for j in _feeding_lines(lines, body, i):
+                    reads = bool(PATTERN_APPLIED.search(lines[j - 1]) or INLINE_PATTERN.search(lines[j - 1]))
+                    add(j, "value_origin", f"feeds '{key}', the value step '{step}' got wrong at turn "
+                        f"{root.turn}" + (", reading the input through a pattern" if reads else ""),
+                        bonus=SLICE_READ_BONUS if reads else -5)
             elif PATTERN_APPLIED.search(lines[i - 1]):
                 # Where the parser applies its patterns: how the input is read.
                 add(i, "value_origin", f"applies a pattern inside '{step}', which misread turn {root.turn}",
@@ -423,6 +466,19 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
                     keys = [k for k in names_documents if k in line]
                     add(i, "retrieval_order", "decides which retrieved document wins"
                         + (f", by '{keys[0]}'" if keys else ""), bonus=20 if keys else 0)
+    if code and root.category in MISSING_FIELD_CATEGORIES:
+        # A call that went out without a field its schema never required: the schema's
+        # `required` list is what lets it through.
+        for name in (n for n in sorted(targets.tool_names) if n in text):
+            declared = re.compile(rf"[\"']name[\"']\s*:\s*[\"']{re.escape(name)}[\"']")
+            for i, line in enumerate(lines, 1):
+                if not declared.search(line):
+                    continue
+                required = next((k for k in range(i, min(i + SCHEMA_SPAN, len(lines)) + 1)
+                                 if REQUIRED_KEY.search(lines[k - 1])), None)
+                if required:
+                    add(required, "tool_schema", f"the schema of '{name}', called at turn {root.turn}: "
+                        "the fields a call must carry")
     if code and targets.field_readers and "{" in text:
         for i, line in enumerate(lines, 1):
             for callee, keys in _handoffs(line):
@@ -600,10 +656,13 @@ def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[st
         keys = keys or [k for k, v in leaves.items() if not isinstance(v, bool)
                         and isinstance(v, str | int | float)
                         and any(_near(str(v).lower(), w) for w in values)]
-        # A number the disputed value starts with ("hour": 2 behind "2:00").
-        leading = {float(m.group()) for w in values if (m := DECIMAL.match(w))}
+        # A number the disputed value starts with ("hour": 2 behind "2:00"), or a value that
+        # starts with the disputed number ("time": "07:30" for the "seven" the user gave).
+        leading = {float(m.group()) for w in values if (m := DECIMAL.match(_with_digits(w)))}
         keys = keys or [k for k, v in leaves.items() if not isinstance(v, bool)
                         and isinstance(v, int | float) and float(v) in leading]
+        keys = keys or [k for k, v in leaves.items() if isinstance(v, str)
+                        and (m := DECIMAL.match(v)) and float(m.group()) in leading]
         if keys:
             origins[step.name] = keys
     return origins
@@ -661,6 +720,42 @@ def _contradicted(source: str, key: str, value: Any) -> bool:
     return False
 
 
+INLINE_PATTERN = re.compile(r"\bre\.(search|match|fullmatch|findall|finditer|split|sub)\(")
+# The line that read the input through a pattern ranks just below the line that computed the
+# field (either may hold the bug), and ahead of the other lines that fed it.
+SLICE_READ_BONUS = -1
+SLICE_DEPTH = 3
+ASSIGNED = re.compile(r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=[^=]|\(([A-Za-z_]\w*)\s*:=")
+NAME_USED = re.compile(r"\b([A-Za-z_]\w*)\b")
+
+
+def _feeding_lines(lines: list[str], body: range, line_no: int) -> list[int]:
+    """Lines of the same function that assign the names `line_no` reads, and the lines
+    that feed those, up to SLICE_DEPTH steps back."""
+    fed: list[int] = []
+    frontier = [line_no]
+    for _ in range(SLICE_DEPTH):
+        nxt = []
+        for at in frontier:
+            text = lines[at - 1]
+            # What an assignment reads is its right-hand side (`booking["time"] = time`).
+            read = re.split(r"(?<![=!<>:])=(?!=)", _code_only(text), maxsplit=1)[-1]
+            for name in dict.fromkeys(NAME_USED.findall(read)):
+                source = next((k for k in range(at - 1, body.start - 1, -1) if k in body
+                               and (m := ASSIGNED.search(lines[k - 1]))
+                               and name in re.split(r"\s*,\s*", m.group(1) or m.group(2))), None)
+                if source is not None and source not in fed and source != line_no:
+                    fed.append(source)
+                    nxt.append(source)
+        frontier = nxt
+    return fed
+
+
+def _code_only(line: str) -> str:
+    """A line without its string literals and comment."""
+    return STRING_LITERAL.sub('""', line).split("#", 1)[0]
+
+
 def _writes_key(line: str, key: str) -> bool:
     """A dict literal entry, an item assignment or a variable assignment of `key`."""
     k = re.escape(key)
@@ -715,6 +810,29 @@ def _enclosing_body(lines: list[str], line_no: int) -> range:
         match = DEF.match(lines[i - 1])
         if match and len(match.group(1)) < indent:
             return _body_from(lines, i)
+    return range(0)
+
+
+def fallback_returns(lines: list[str], body: range) -> list[tuple[int, int]]:
+    """(except line, return line) for each `except` in `body` that does not re-raise and
+    hands back a value instead."""
+    found = []
+    for j in body:
+        if 1 <= j <= len(lines) and EXCEPT.match(lines[j - 1]) and not _reraises(lines, j):
+            found += [(j, k) for k in _body_from(lines, j)[1:]
+                      if lines[k - 1].lstrip().startswith("return ")]
+    return found
+
+
+def _try_block(lines: list[str], except_line: int) -> range:
+    """The lines of the `try:` block an `except` at `except_line` closes."""
+    indent = _indent(lines[except_line - 1])
+    for k in range(except_line - 1, 0, -1):
+        line = lines[k - 1]
+        if line.strip() and _indent(line) == indent and line.lstrip().startswith("try"):
+            return range(k, except_line)
+        if line.strip() and _indent(line) < indent:
+            break
     return range(0)
 
 
