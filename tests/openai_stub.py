@@ -3,7 +3,7 @@
 The real `openai` client talks to it over HTTP on 127.0.0.1. Each request takes the
 next scripted action, or asks `default` for one:
 - `("reply", text)`: a completion whose message content is `text`;
-- `("status", code)`: an error response with that HTTP status;
+- `("status", code)` or `("status", (code, message))`: an error response with that HTTP status;
 - `("hang", seconds)`: sleep past the client's timeout before answering;
 - `("generate_forever", None)`: never answer, like a model generating to no end, until
   the client closes the connection (counted in `disconnects`).
@@ -79,7 +79,8 @@ class OpenAIStub:
                     time.sleep(value)
                     kind, value = "reply", "{}"
                 if kind == "status":
-                    self._send(value, {"error": {"message": f"scripted {value}", "type": "server_error"}})
+                    code, message = value if isinstance(value, tuple) else (value, f"scripted {value}")
+                    self._send(code, {"error": {"message": message, "type": "server_error"}})
                     return
                 self._send(200, completion(request.get("model", "stub"), value))
 
@@ -242,6 +243,16 @@ def refuses_json_schema(judge: Script) -> Script:
     def answer(request: dict[str, Any]) -> Action:
         if (request.get("response_format") or {}).get("type") == "json_schema":
             return "status", 500
+        return judge(request)
+    return answer
+
+
+def small_context(judge: Script, max_chars: int) -> Script:
+    """A server whose context holds `max_chars` characters of prompt: a longer one gets the
+    HTTP 400 llama-cpp-python's server answers with."""
+    def answer(request: dict[str, Any]) -> Action:
+        if sum(len(m.get("content") or "") for m in request.get("messages", [])) > max_chars:
+            return "status", (400, "the request exceeds the available context size, try increasing it")
         return judge(request)
     return answer
 

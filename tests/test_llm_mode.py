@@ -29,6 +29,7 @@ from tests.openai_stub import (
     prompt_of,
     refuses_json_schema,
     says_ok_to_everything,
+    small_context,
     with_raw_newlines,
 )
 from tests.test_analyze import plain_session, shop_repo
@@ -607,3 +608,30 @@ def test_calls_per_session_grow_sublinearly_with_turns(openai_stub):
     assert calls[10] >= 2  # a session pass and at least one adjudication
     assert calls[100] > calls[10]  # narrowing begins
     assert calls[1000] < 3 * calls[10], calls
+
+
+def test_a_prompt_too_long_for_the_endpoints_context_cuts_the_digest_and_narrows_again(openai_stub):
+    judge = ScriptedJudge(narrow_to=3, quotes={3: "The last ferry to the island leaves at 18:30"})
+    openai_stub.default = small_context(judge, max_chars=9_000)
+
+    calls_for(openai_stub, 100)
+
+    sizes = [(prompt_kind(r), sum(len(m.get("content") or "") for m in r["messages"]))
+             for r in openai_stub.requests]
+    assert sizes[0][1] > 9_000  # refused for the endpoint's context
+    later = [size for kind, size in sizes[1:] if kind in ("narrow", "session_pass")]
+    assert later and all(size <= 9_000 for size in later)  # the smaller budget is kept, not found again
+    assert [kind for kind, _ in sizes].count("session_pass") == 1
+    assert "adjudicate" in kinds(openai_stub)
+
+
+def test_a_session_pass_refused_as_too_long_is_sent_again_over_fewer_turns(openai_stub):
+    judge = ScriptedJudge(narrow_to=3, quotes={3: "The last ferry to the island leaves at 18:30"})
+    openai_stub.default = small_context(judge, max_chars=5_000)
+
+    calls_for(openai_stub, 40)
+
+    asked = [prompt_kind(r) for r in openai_stub.requests]
+    assert asked[0] == "session_pass" and asked.count("session_pass") == 2
+    assert "narrow" in asked[1:asked.index("session_pass", 1)]  # narrowed between the two
+    assert "adjudicate" in asked

@@ -51,6 +51,16 @@ class CircuitOpen(LLMError):
     pass
 
 
+class PromptTooLong(LLMError):
+    """The endpoint refused the prompt as longer than its context: a smaller one may pass."""
+
+
+# How servers word a prompt longer than the context (OpenAI, vLLM, llama.cpp, Ollama).
+CONTEXT_OVERFLOW = re.compile(
+    r"context length|context size|context window|too many tokens|prompt is too long"
+    r"|exceeds? (?:the )?(?:available |maximum )?(?:context|token)|n_ctx", re.IGNORECASE)
+
+
 class ChatModel(Protocol):
     """Send chat messages, get the reply text. Raise LLMError when it cannot."""
 
@@ -248,7 +258,7 @@ class OpenAIChatModel:
             try:
                 reply = self._create_with_retries(messages, response_format(fmt, schema), max_tokens)
             except openai.APIStatusError as exc:
-                if not self._finding_format or exc.status_code == 429:
+                if not self._finding_format or exc.status_code == 429 or _too_long(exc):
                     raise _failed(exc) from exc
                 following = formats[position + 1]
                 self.usage.note(f"the endpoint refused response_format {fmt} (HTTP {exc.status_code}); "
@@ -316,9 +326,19 @@ def response_format(fmt: ReplyFormat | None, schema: dict[str, Any] | None) -> d
     return None
 
 
+def _too_long(exc: BaseException) -> bool:
+    import openai
+
+    return (isinstance(exc, openai.APIStatusError) and exc.status_code in (400, 413)
+            and bool(CONTEXT_OVERFLOW.search(str(exc))))
+
+
 def _failed(exc: BaseException) -> LLMError:
     import openai
 
+    if _too_long(exc):
+        return PromptTooLong(f"LLM call failed: the prompt is longer than the endpoint's context "
+                             f"(HTTP {exc.status_code}: {str(exc)[:160]})")
     if isinstance(exc, openai.APITimeoutError):
         return LLMError("LLM call failed: APITimeoutError: the reply did not come within the timeout "
                         "(the request was closed)")

@@ -15,13 +15,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from turnback.llm import ChatModel, LLMError, Reasoning, ask_structured
+from turnback.llm import ChatModel, LLMError, PromptTooLong, Reasoning, ask_structured
 from turnback.model_evidence import category_or, one_line, quote_in_turn
 from turnback.prompts import fence, load_prompt
 from turnback.state import Candidate, ModelCoverage, Symptom, Turn
 
 DIGEST_BUDGET = 14_000
 """Characters of digest per call (about 3,500 tokens): fits a small model's context."""
+MIN_DIGEST_BUDGET = 2_000
+"""The smallest digest a refused prompt is cut down to before the pass is given up."""
 USER_CHARS, REPLY_CHARS, SIGNAL_CHARS = 200, 300, 200
 COMPACT_CHARS = 80
 MODEL_SYMPTOM_STRENGTH = 0.6
@@ -73,21 +75,34 @@ def session_pass(
     if not turns:
         return PassResult(coverage)
     lo, hi = 1, len(turns)
-    while hi > lo and len(digest(turns, lo, hi, signals)) > DIGEST_BUDGET:
-        lo, hi = narrow(llm, turns, lo, hi, signals, coverage, progress)
-    if (lo, hi) != (1, len(turns)):
-        coverage.window = [lo, hi]
-    progress(f"session pass over turns {lo}-{hi} with {llm.model}")
-    messages = load_prompt("session_pass").render(
-        first_turn=str(lo), last_turn=str(hi), turn_count=str(len(turns)),
-        digest=fence("session_digest", digest(turns, lo, hi, signals)),
-    )
-    try:
-        reply = ask_structured(llm, messages, SessionPassReply)
-    except LLMError as exc:
-        coverage.failed_calls += 1
-        llm.usage.note(f"the session pass over turns {lo}-{hi} failed ({exc}); offline verdicts kept")
-        return PassResult(coverage, failed=range(lo, hi + 1), failure=str(exc))
+    budget = DIGEST_BUDGET
+    while True:
+        while hi > lo and len(digest(turns, lo, hi, signals)) > budget:
+            lo, hi, budget = narrow(llm, turns, lo, hi, signals, coverage, progress, budget)
+        if (lo, hi) != (1, len(turns)):
+            coverage.window = [lo, hi]
+        progress(f"session pass over turns {lo}-{hi} with {llm.model}")
+        messages = load_prompt("session_pass").render(
+            first_turn=str(lo), last_turn=str(hi), turn_count=str(len(turns)),
+            digest=fence("session_digest", digest(turns, lo, hi, signals)),
+        )
+        try:
+            reply = ask_structured(llm, messages, SessionPassReply)
+            break
+        except PromptTooLong as exc:
+            # The endpoint's context is smaller than the digest: halve it and narrow again,
+            # down to a floor, rather than give the pass up.
+            coverage.failed_calls += 1
+            if budget // 2 < MIN_DIGEST_BUDGET or hi == lo:
+                llm.usage.note(f"the session pass over turns {lo}-{hi} failed ({exc}); offline verdicts kept")
+                return PassResult(coverage, failed=range(lo, hi + 1), failure=str(exc))
+            budget //= 2
+            llm.usage.note(f"the endpoint's context is smaller than the digest of turns {lo}-{hi}; "
+                           f"digest cut to {budget:,} characters and narrowed again")
+        except LLMError as exc:
+            coverage.failed_calls += 1
+            llm.usage.note(f"the session pass over turns {lo}-{hi} failed ({exc}); offline verdicts kept")
+            return PassResult(coverage, failed=range(lo, hi + 1), failure=str(exc))
     coverage.turns_read = hi - lo + 1
     result = PassResult(coverage, read=range(lo, hi + 1))
     for item in reply.symptoms:
@@ -137,17 +152,18 @@ def model_candidate(seen: CandidateObservation, turn_count: int) -> Candidate:
 
 def narrow(
     llm: ChatModel, turns: list[Turn], lo: int, hi: int, signals: dict[int, list[str]],
-    coverage: ModelCoverage, progress: Callable[[str], None],
-) -> tuple[int, int]:
-    """One bisection step: the half of lo..hi that holds the first mistake."""
+    coverage: ModelCoverage, progress: Callable[[str], None], budget: int = DIGEST_BUDGET,
+) -> tuple[int, int, int]:
+    """One bisection step: (the half of lo..hi that holds the first mistake, the digest
+    budget that the endpoint's context took, smaller than `budget` if it refused that)."""
     mid = (lo + hi) // 2
     halves = {"first": (lo, mid), "second": (mid + 1, hi)}
     coverage.narrowing_steps += 1
     progress(f"narrowing turns {lo}-{hi} with {llm.model}")
     messages = load_prompt("narrow").render(
         first_turn=str(lo), middle_turn=str(mid), next_turn=str(mid + 1), last_turn=str(hi),
-        first_half=fence("first_half", compact_digest(turns, lo, mid, signals, DIGEST_BUDGET // 2)),
-        second_half=fence("second_half", compact_digest(turns, mid + 1, hi, signals, DIGEST_BUDGET // 2)),
+        first_half=fence("first_half", compact_digest(turns, lo, mid, signals, budget // 2)),
+        second_half=fence("second_half", compact_digest(turns, mid + 1, hi, signals, budget // 2)),
     )
     # Without a usable answer: the half where the engine's earliest signal in the window is.
     earliest = min((t for t in signals if lo <= t <= hi), default=lo)
@@ -155,18 +171,24 @@ def narrow(
     try:
         reply = ask_structured(llm, messages, NarrowReply)
     except LLMError as exc:
+        if isinstance(exc, PromptTooLong) and budget // 2 >= MIN_DIGEST_BUDGET:
+            coverage.failed_calls += 1
+            coverage.narrowing_steps -= 1  # the same step, asked again smaller
+            llm.usage.note(f"narrowing turns {lo}-{hi}: the endpoint's context is smaller than the prompt; "
+                           f"halves cut to {budget // 4:,} characters each")
+            return narrow(llm, turns, lo, hi, signals, coverage, progress, budget // 2)
         coverage.failed_calls += 1
         llm.usage.note(f"narrowing turns {lo}-{hi}: the model's call failed ({exc}); took the {fallback} "
                        "half, where the engine's first signal is")
-        return halves[fallback]
+        return (*halves[fallback], budget)
     first, last = halves[reply.half]
     cited = reply.turn if reply.turn is not None and first <= reply.turn <= last else None
     if cited is not None and quote_in_turn(turns[cited - 1], reply.quote):
-        return first, last
+        return first, last, budget
     coverage.dropped_quotes += 1
     llm.usage.note(f"narrowing turns {lo}-{hi}: the model's quote is not in the {reply.half} half; dropped, "
                    f"took the {fallback} half, where the engine's first signal is")
-    return halves[fallback]
+    return (*halves[fallback], budget)
 
 
 def digest(turns: list[Turn], lo: int, hi: int, signals: dict[int, list[str]]) -> str:
