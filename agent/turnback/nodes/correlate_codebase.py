@@ -11,6 +11,22 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from turnback.code_blocks import (
+    DECORATOR,
+    DEF,
+    EXCEPT,
+    STRING_LITERAL,
+    body_from,
+    decorated_def,
+    enclosing_body,
+    fallback_returns,
+    feeding_lines,
+    function_body,
+    reraises,
+    swallowed_errors,
+    try_block,
+    writes_key,
+)
 from turnback.context import AnalysisContext
 from turnback.repo_files import CODE_SUFFIXES, candidate_files, read_text, suffix
 from turnback.repo_search import LineHits, LineSearch, grep_lines
@@ -52,10 +68,6 @@ HISTORY_WINDOW = re.compile(
 MEMORY_STATE = re.compile(r"\b(memory|user_profile|profile_store|session_state|entities)\b\s*(\[|\.\w+\(|=)")
 # The patterns a line answers by itself: git grep picks the lines they may match.
 LINE_PATTERNS = [SESSION_ID, HISTORY_WINDOW, MEMORY_STATE]
-EXCEPT = re.compile(r"^\s*except\b")
-SUCCESS_RETURN = re.compile(
-    r"^\s*(return\b.*(success|confirm|\bok\b|True|\"done\"|'done'|status)|pass\s*$)", re.IGNORECASE
-)
 
 # A prompt sentence that licenses answering without the facts: the usual code-side cause
 # of an invented answer. It is matched against prompt text in the code, never trace text.
@@ -82,12 +94,9 @@ PROMPT_DEFINITION = re.compile(
     r"\b[A-Za-z_]*(PROMPT|prompt|INSTRUCTIONS|instructions)[A-Za-z_]*\s*=\s*(\(|[rfb]?[\"'])"
     r"|[\"']role[\"']\s*:\s*[\"']system[\"']\s*,\s*[\"']content[\"']\s*:\s*[rf]?[\"']",
 )
-STRING_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'')
 TRIPLE_QUOTES = ('"""', "'''")
 # Code that orders or picks among retrieved documents: which version wins is decided here.
 DOCUMENT_ORDER = re.compile(r"\b(sorted|max|min)\(.*\bkey\s*=|\.sort\(|\border_by\(|\bORDER BY\b")
-DECORATOR = re.compile(r"^\s*@")
-DEF = re.compile(r"^(\s*)(?:async\s+def|def)\s+(\w+)")
 MODULE_CONSTANT = re.compile(r"\b([A-Z][A-Z0-9_]{2,})\b")
 MODULE_ASSIGNMENT = re.compile(r"^([A-Z][A-Z0-9_]{2,})\s*(?::[^=]+)?=")
 PATTERN_APPLIED = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\.(search|match|fullmatch|findall|finditer|sub)\(")
@@ -374,7 +383,7 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
             if name == targets.culprit:
                 why += ", where the fault was found"
             # A decorator names the span; the function it decorates is the finding.
-            found_at = _decorated_def(lines, i) if DECORATOR.match(line) else i
+            found_at = decorated_def(lines, i) if DECORATOR.match(line) else i
             bonus = (FAILING_SPAN_BONUS if failing else 0) + (CULPRIT_BONUS if name == targets.culprit else 0)
             add(found_at, "span_function", why, bonus=bonus)
             # An `except` that returns success explains a hidden failure, not a misread input.
@@ -388,10 +397,10 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
                 )
             if root.category == "silent_fallback":
                 # The value handed back when the call fails is what the user was told.
-                for _, k in fallback_returns(lines, _body_from(lines, found_at)):
+                for _, k in fallback_returns(lines, body_from(lines, found_at)):
                     add(k, "fallback_return",
                         f"span '{name}' of turn {root.turn}: returns this fallback when the call fails")
-    culprit_body = _function_body(lines, targets.culprit) if (targets.culprit or "\0") in text else range(0)
+    culprit_body = function_body(lines, targets.culprit) if (targets.culprit or "\0") in text else range(0)
     for hint in (h for h in targets.hints if h in text):
         for i, line in enumerate(lines, 1):
             if hint in line:
@@ -404,7 +413,7 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
         # an `except` returning success in a function that calls the failing step.
         calls = [n for n in sorted(targets.failing_spans) if f"{n}(" in text]
         for j, except_line, returned in swallowed_errors(lines, 0) if calls else []:
-            body = _enclosing_body(lines, j)
+            body = enclosing_body(lines, j)
             callee = next((n for n in calls if any(re.search(rf"\b{re.escape(n)}\(", lines[k - 1])
                                                    for k in body)), None)
             if callee:
@@ -414,30 +423,30 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
         # An `except` around the failing call that neither raises nor returns: the function
         # goes on as if the call had worked.
         for j in (k for k in range(1, len(lines) + 1) if calls and EXCEPT.match(lines[k - 1])):
-            tried = _try_block(lines, j)
+            tried = try_block(lines, j)
             callee = next((n for n in calls if any(re.search(rf"\b{re.escape(n)}\(", lines[k - 1])
                                                    for k in tried)), None)
-            if callee and not _reraises(lines, j) and not fallback_returns(lines, range(j, j + 1)):
+            if callee and not reraises(lines, j) and not fallback_returns(lines, range(j, j + 1)):
                 add(j, "swallowed_error",
                     f"calls '{callee}', which failed at turn {root.turn}: the error is caught here and "
                     "the code carries on as if it had worked")
         for j in culprit_body:
             already = any(f.line == j and f.kind == "swallowed_error" for f in found)
-            if EXCEPT.match(lines[j - 1]) and not _reraises(lines, j) and not already:
+            if EXCEPT.match(lines[j - 1]) and not reraises(lines, j) and not already:
                 add(j, "swallowed_error",
                     f"span '{targets.culprit}' of turn {root.turn}: the error is caught here and not raised")
     for step, keys in targets.value_origins.items():
-        body = _function_body(lines, step) if code and step in text else range(0)
+        body = function_body(lines, step) if code and step in text else range(0)
         rules: set[str] = set()
         for i in body:
-            key = next((k for k in keys if _writes_key(lines[i - 1], k)), None)
+            key = next((k for k in keys if writes_key(lines[i - 1], k)), None)
             if key:
                 add(i, "value_origin",
                     f"computes '{key}', the value step '{step}' got wrong at turn {root.turn}")
                 rules.update(MODULE_CONSTANT.findall(lines[i - 1]))
                 # Back along the data flow: the lines that fed it, the one that read the
                 # input through a pattern first (where the misreading happens).
-                for j in _feeding_lines(lines, body, i):
+                for j in feeding_lines(lines, body, i):
                     reads = bool(PATTERN_APPLIED.search(lines[j - 1]) or INLINE_PATTERN.search(lines[j - 1]))
                     add(j, "value_origin", f"feeds '{key}', the value step '{step}' got wrong at turn "
                         f"{root.turn}" + (", reading the input through a pattern" if reads else ""),
@@ -555,7 +564,7 @@ def field_readers(repo: Path, files: list[str], fields: list[str]) -> dict[str, 
             match = DEF.match(line)
             if not match:
                 continue
-            for j in _body_from(lines, i)[1:]:
+            for j in body_from(lines, i)[1:]:
                 for name, read in reads.items():
                     if read.search(lines[j - 1]):
                         readers.setdefault(match.group(2), set()).add(name)
@@ -566,16 +575,6 @@ def _handoffs(line: str) -> list[tuple[str, set[str]]]:
     """(callee, the keys of the dict literal it is handed) for each such call on the line."""
     return [(m.group(1), set(QUOTED_KEY.findall(m.group(2)))) for m in CALL_WITH_DICT.finditer(line)
             if QUOTED_KEY.search(m.group(2))]
-
-
-def _decorated_def(lines: list[str], decorator_line: int) -> int:
-    """The `def` line a decorator (and any stacked ones) applies to, else the decorator."""
-    for j in range(decorator_line, min(decorator_line + 6, len(lines))):
-        if re.match(r"\s*(async\s+def|def|class)\b", lines[j]):
-            return j + 1
-        if not DECORATOR.match(lines[j]) and lines[j].strip():
-            break
-    return decorator_line
 
 
 def _prompt_lines(text: str, lines: list[str], targets: Targets, picked: set[int] | None = None
@@ -724,42 +723,6 @@ INLINE_PATTERN = re.compile(r"\bre\.(search|match|fullmatch|findall|finditer|spl
 # The line that read the input through a pattern ranks just below the line that computed the
 # field (either may hold the bug), and ahead of the other lines that fed it.
 SLICE_READ_BONUS = -1
-SLICE_DEPTH = 3
-ASSIGNED = re.compile(r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=[^=]|\(([A-Za-z_]\w*)\s*:=")
-NAME_USED = re.compile(r"\b([A-Za-z_]\w*)\b")
-
-
-def _feeding_lines(lines: list[str], body: range, line_no: int) -> list[int]:
-    """Lines of the same function that assign the names `line_no` reads, and the lines
-    that feed those, up to SLICE_DEPTH steps back."""
-    fed: list[int] = []
-    frontier = [line_no]
-    for _ in range(SLICE_DEPTH):
-        nxt = []
-        for at in frontier:
-            text = lines[at - 1]
-            # What an assignment reads is its right-hand side (`booking["time"] = time`).
-            read = re.split(r"(?<![=!<>:])=(?!=)", _code_only(text), maxsplit=1)[-1]
-            for name in dict.fromkeys(NAME_USED.findall(read)):
-                source = next((k for k in range(at - 1, body.start - 1, -1) if k in body
-                               and (m := ASSIGNED.search(lines[k - 1]))
-                               and name in re.split(r"\s*,\s*", m.group(1) or m.group(2))), None)
-                if source is not None and source not in fed and source != line_no:
-                    fed.append(source)
-                    nxt.append(source)
-        frontier = nxt
-    return fed
-
-
-def _code_only(line: str) -> str:
-    """A line without its string literals and comment."""
-    return STRING_LITERAL.sub('""', line).split("#", 1)[0]
-
-
-def _writes_key(line: str, key: str) -> bool:
-    """A dict literal entry, an item assignment or a variable assignment of `key`."""
-    k = re.escape(key)
-    return bool(re.search(rf"[\"']{k}[\"']\s*:|\[\s*[\"']{k}[\"']\s*\]\s*=[^=]|^\s*{k}\s*=[^=]", line))
 
 
 def _stem(word: str) -> str:
@@ -769,85 +732,6 @@ def _stem(word: str) -> str:
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
-
-
-def _function_body(lines: list[str], name: str | None) -> range:
-    """Line numbers (1-based) of the function `name` defines."""
-    if not name:
-        return range(0)
-    definition = re.compile(rf"^\s*(async\s+def|def)\s+{re.escape(name)}\b")
-    start = next((i for i, line in enumerate(lines, 1) if definition.match(line)), None)
-    return range(0) if start is None else _body_from(lines, start)
-
-
-def _body_from(lines: list[str], def_line: int) -> range:
-    """The lines of the block that starts at `def_line`, by indentation."""
-    indent = _indent(lines[def_line - 1])
-    end = def_line
-    for j in range(def_line, len(lines)):
-        line = lines[j]
-        if line.strip() and _indent(line) <= indent and not line.lstrip().startswith(("#", ")")):
-            break
-        end = j + 1
-    return range(def_line, end + 1)
-
-
-def _reraises(lines: list[str], except_line: int) -> bool:
-    """Whether the `except` block at `except_line` raises again."""
-    indent = _indent(lines[except_line - 1])
-    for line in lines[except_line:]:
-        if line.strip() and _indent(line) <= indent:
-            return False
-        if re.match(r"\s*raise\b", line):
-            return True
-    return False
-
-
-def _enclosing_body(lines: list[str], line_no: int) -> range:
-    """The lines of the innermost function around `line_no` (1-based)."""
-    indent = _indent(lines[line_no - 1])
-    for i in range(line_no - 1, 0, -1):
-        match = DEF.match(lines[i - 1])
-        if match and len(match.group(1)) < indent:
-            return _body_from(lines, i)
-    return range(0)
-
-
-def fallback_returns(lines: list[str], body: range) -> list[tuple[int, int]]:
-    """(except line, return line) for each `except` in `body` that does not re-raise and
-    hands back a value instead."""
-    found = []
-    for j in body:
-        if 1 <= j <= len(lines) and EXCEPT.match(lines[j - 1]) and not _reraises(lines, j):
-            found += [(j, k) for k in _body_from(lines, j)[1:]
-                      if lines[k - 1].lstrip().startswith("return ")]
-    return found
-
-
-def _try_block(lines: list[str], except_line: int) -> range:
-    """The lines of the `try:` block an `except` at `except_line` closes."""
-    indent = _indent(lines[except_line - 1])
-    for k in range(except_line - 1, 0, -1):
-        line = lines[k - 1]
-        if line.strip() and _indent(line) == indent and line.lstrip().startswith("try"):
-            return range(k, except_line)
-        if line.strip() and _indent(line) < indent:
-            break
-    return range(0)
-
-
-def swallowed_errors(lines: list[str], def_line: int) -> list[tuple[int, str, str]]:
-    """`except` blocks inside the function at `def_line` (0: anywhere in the file) that
-    return success or pass."""
-    hits = []
-    for j in _body_from(lines, def_line)[1:] if def_line else range(1, len(lines) + 1):
-        line = lines[j - 1]
-        if EXCEPT.match(line):
-            for k in range(j, min(j + 5, len(lines))):
-                if SUCCESS_RETURN.match(lines[k]):
-                    hits.append((j, line, lines[k]))
-                    break
-    return hits
 
 
 def rank(findings: list[CodeFinding], affinity: dict[str, int] | None = None) -> list[CodeFinding]:
@@ -913,5 +797,3 @@ def _identifier(name: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{2,}", name))
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
