@@ -705,3 +705,82 @@ def parse_room(text):
     assert "carpets/parse.py:8" in _top(report)
     reading = next(f for f in report.code_findings if f.line == 8)
     assert "reading the input through a pattern" in reading.answers
+
+
+READINGS_PY = '''import httpx
+import mlflow
+
+
+@mlflow.trace(name="submit_reading", span_type="TOOL")
+def submit_reading(account, raw):
+    # Readings arrive as typed; only spaces are stripped.
+    value = float(raw.replace(" ", ""))
+    httpx.post("https://meters.example/readings", json={"account": account, "value": value})
+    return {"value": raw}
+'''
+
+
+def test_a_failure_recorded_without_a_stack_trace_points_at_the_operation_its_message_names(
+        write, store_uri, git_repo) -> None:
+    repo = git_repo({"meters/readings.py": READINGS_PY})
+    turns = [
+        chat_turn("gas is 9130.4", "Recorded your gas reading of 9130.4.",
+                  children=[tool_span("submit_reading", {"account": "A1", "raw": "9130.4"},
+                                      {"value": "9130.4"})]),
+        chat_turn("and the night meter says 12.077,5", None, children=[
+            tool_span("submit_reading", {"account": "A1", "raw": "12.077,5"},
+                      error="could not convert string to float: '12.077,5'", error_type="ValueError")]),
+        chat_turn("hello? did the night one go in?", "There's no night reading on your account yet."),
+    ]
+
+    report = _analyze(write, store_uri, repo, "meter", turns)
+
+    assert report.root_cause is not None and report.root_cause.turn == 2
+    top = report.code_findings[0]
+    assert (top.path, top.line, top.kind) == ("meters/readings.py", 8, "failing_operation")
+    assert "a float conversion" in top.answers
+
+
+STATE_PY = '''from datetime import datetime, time, timezone
+
+import mlflow
+
+SESSIONS = {}
+
+
+def to_storage_date(day):
+    local = datetime.combine(day, time.min).astimezone()
+    return local.astimezone(timezone.utc).date().isoformat()
+
+
+@mlflow.trace(name="update_move", span_type="MEMORY")
+def update_move(session_id, text, when):
+    move = SESSIONS.setdefault(session_id, {})
+    if when:
+        move["move_date"] = to_storage_date(when)
+    if "no lift" in text.lower():
+        move["lift"] = False
+    return move
+'''
+
+
+def test_a_corrupted_state_value_points_at_the_helper_that_computed_it(write, store_uri, git_repo) -> None:
+    repo = git_repo({"movers/state.py": STATE_PY})
+    stored = {"move_date": "2024-07-05", "lift": False}
+    turns = [
+        chat_turn("We move on Saturday 6 July, and there's no lift.", "Noted: Saturday 6 July, no lift.",
+                  children=[tool_span("update_move", {"text": "We move on Saturday 6 July, and there's no "
+                                                              "lift."}, stored)]),
+        chat_turn("Book it please.", "Booked! The crew arrives at 08:00 on Friday 5 July.",
+                  children=[tool_span("book_move", stored, {"job": "GM-5521", "date": "2024-07-05"})]),
+        chat_turn("How come it says Friday 5 July? I told you Saturday the 6th.",
+                  "Sorry, I'll ask operations to move it."),
+    ]
+    turns[0]["root"]["children"][0]["type"] = "MEMORY"
+
+    report = _analyze(write, store_uri, repo, "movers", turns)
+
+    assert report.root_cause is not None
+    assert (report.root_cause.turn, report.root_cause.category) == (1, "state_corruption")
+    assert "movers/state.py:10" in _top(report)  # the helper's return, not only the assignment
+    assert "movers/state.py:17" in _top(report)

@@ -72,6 +72,11 @@ def function_body(lines: list[str], name: str | None) -> range:
     return range(0) if start is None else body_from(lines, start)
 
 
+def returns_of(lines: list[str], name: str) -> list[int]:
+    """The `return <value>` lines of the function `name` defines in these lines."""
+    return [j for j in function_body(lines, name) if re.match(r"\s*return\s+\S", lines[j - 1])]
+
+
 def body_from(lines: list[str], def_line: int) -> range:
     """The lines of the block that starts at `def_line`, by indentation."""
     indent = indentation(lines[def_line - 1])

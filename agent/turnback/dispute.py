@@ -62,7 +62,7 @@ def explain_dispute(
                 )
             recorded = flat_text(step.result, keys=True)
             # A date counts by its month or weekday: a bare day number matches by chance.
-            said_dates = disputed & _date_words(recorded)
+            said_dates = disputed & date_words(recorded)
             # Numbers count two at a time: one small number matches by chance, a pair ("4 m by
             # 8 m" against length 4, width 8) is the step's output being named.
             said_numbers = (disputed & tokens(recorded)) - content_words(recorded)
@@ -112,7 +112,7 @@ def explain_dispute(
     # Keys count ("monthly_debit_eur" grounds "EUR"), and ISO dates their month's name.
     looked_up = (" ".join(flat_text(t.result, keys=True) for t in source.tools)
                  + " ".join(d.content for r in source.retrievals for d in r.documents))
-    grounding = content_words(looked_up) | _date_words(looked_up)
+    grounding = content_words(looked_up) | date_words(looked_up)
     claim = disputed & content_words(source.assistant)
     # A document merely old by the calendar explains the dispute only if what the reply
     # claimed came from what was looked up; one its own metadata retires (status, expiry)
@@ -182,7 +182,7 @@ MAX_VALUE_WORDS = 3
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
-def _date_words(text: str) -> set[str]:
+def date_words(text: str) -> set[str]:
     """How people say the ISO dates of `text`: "2024-07-05" is also "friday", "5", "july"."""
     # turnback never calls setlocale, so the calendar's names are the C locale's English ones.
     words: set[str] = set()

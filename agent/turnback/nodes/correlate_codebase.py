@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -23,13 +23,16 @@ from turnback.code_blocks import (
     feeding_lines,
     function_body,
     reraises,
+    returns_of,
     swallowed_errors,
     try_block,
     writes_key,
 )
 from turnback.context import AnalysisContext
+from turnback.dispute import date_words
 from turnback.repo_files import CODE_SUFFIXES, candidate_files, read_text, suffix
 from turnback.repo_search import LineHits, LineSearch, grep_lines
+from turnback.signals import tokens
 from turnback.state import (
     AnalysisState,
     Candidate,
@@ -114,7 +117,7 @@ RELEVANCE = {
     "swallowed_error": 100, "fallback_return": 100, "handoff_builder": 100, "tool_schema": 100,
     "value_origin": 95,
     "evidence_match": 90,
-    "error_origin": 85, "stack_frame": 80,
+    "failing_operation": 100, "error_origin": 85, "stack_frame": 80,
     "span_function": 70, "retrieval_order": 60, "prompt_text": 55, "data_source": 50,
     "history_window": 45, "memory_state": 35, "session_id": 30,
 }
@@ -252,6 +255,38 @@ def _error_probes(message: str) -> list[str]:
     return probes
 
 
+# The operation the interpreter or a common library names in its own error message, so a
+# failure recorded without a stack trace still points at the line inside the failing
+# function: (the message, what the line does, the code that does it; {0} is the message's
+# first group).
+RUNTIME_OPERATIONS = [
+    (r"could not convert string to float", "a float conversion", r"\bfloat\("),
+    (r"invalid literal for int\(\)", "an int conversion", r"\bint\("),
+    (r"(?:Decimal|InvalidOperation|ConversionSyntax)", "a Decimal conversion", r"\bDecimal\("),
+    (r"has no attribute '(\w+)'", "a missing attribute", r"\.{0}\b"),
+    (r"^(?:KeyError:\s*)?'(\w+)'$", "a missing key", r"\[\s*[\"']{0}[\"']\s*\]"),
+    (r"does not match format|unconverted data remains", "a date parse", r"\bstrptime\("),
+    (r"Invalid isoformat string", "a date parse", r"\bfromisoformat\("),
+    (r"Expecting (?:value|property name)|JSONDecodeError", "a JSON decode", r"\bjson\.loads?\(|\.json\(\)"),
+    (r"codec can't (?:en|de)code", "a text encoding", r"\.(?:en|de)code\("),
+    (r"(?:Client|Server) error '\d{3}|HTTPStatusError|HTTPError", "an HTTP status check",
+     r"\braise_for_status\("),
+]
+
+
+def failing_operations(lines: list[str], body: range, messages: Iterable[str]) -> list[tuple[int, str]]:
+    """(line, operation) for each line of `body` doing what a recorded error message says failed."""
+    found: list[tuple[int, str]] = []
+    for message in messages:
+        for said, operation, code in RUNTIME_OPERATIONS:
+            named = re.search(said, message.strip())
+            if not named:
+                continue
+            pattern = re.compile(code.format(*(re.escape(g) for g in named.groups())))
+            found.extend((j, operation) for j in body if pattern.search(lines[j - 1].split("#")[0]))
+    return found
+
+
 def _span_name(turn: Turn, span_id: str) -> str | None:
     steps = [*turn.tools, *turn.retrievals, *turn.llm_calls, *turn.errors]
     return next((getattr(s, "name", None) or getattr(s, "span_name", None)
@@ -386,6 +421,11 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
             found_at = decorated_def(lines, i) if DECORATOR.match(line) else i
             bonus = (FAILING_SPAN_BONUS if failing else 0) + (CULPRIT_BONUS if name == targets.culprit else 0)
             add(found_at, "span_function", why, bonus=bonus)
+            if failing and code and not targets.frames:  # a recorded stack trace says it exactly
+                for j, operation in failing_operations(lines, body_from(lines, found_at),
+                                                       targets.error_messages.values()):
+                    add(j, "failing_operation",
+                        f"span '{name}' of turn {root.turn} failed with {operation}: this line does that")
             # An `except` that returns success explains a hidden failure, not a misread input.
             if not failing and root.category not in SWALLOWING_CATEGORIES:
                 continue
@@ -444,6 +484,11 @@ def scan_file(path: str, text: str, targets: Targets, root: RootCause, picked: s
                 add(i, "value_origin",
                     f"computes '{key}', the value step '{step}' got wrong at turn {root.turn}")
                 rules.update(MODULE_CONSTANT.findall(lines[i - 1]))
+                # A helper of the same file that computed it: the value it returns.
+                for helper in (h for h in CALLED.findall(lines[i - 1]) if h != step):
+                    for j in returns_of(lines, helper):
+                        add(j, "value_origin", f"'{helper}' returns this, which '{step}' took as "
+                            f"'{key}' at turn {root.turn}", bonus=HELPER_RETURN_BONUS)
                 # Back along the data flow: the lines that fed it, the one that read the
                 # input through a pattern first (where the misreading happens).
                 for j in feeding_lines(lines, body, i):
@@ -629,15 +674,17 @@ def _literal_block(lines: list[str], start: int) -> list[tuple[int, str]]:
 
 
 def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[str]]:
-    """For a misparsed input: the parser step and the keys of its result whose value the
-    input contradicts (the input names the key next to another number), else the keys
-    the disputed reply talks about."""
-    if candidate is None or candidate.category != "input_misparsed":
+    """For a misparsed input or a corrupted state: the parser or state step and the keys of
+    its result whose value the input contradicts (the input names the key next to another
+    number), else the keys the disputed reply talks about."""
+    if candidate is None or candidate.category not in ORIGIN_KINDS:
         return {}
+    kind = ORIGIN_KINDS[candidate.category]
     steps = [s for s in turn.tools if s.span_id == candidate.span_id] or [
-        s for s in turn.tools if s.kind == "parser"]
+        s for s in turn.tools if s.kind == kind and (kind == "parser" or f"'{s.name}'" in candidate.detail)]
     disputed = " ".join(candidate.values).lower()
     values = {v.lower() for v in candidate.values}
+    said = set(tokens(disputed))
     origins: dict[str, list[str]] = {}
     for step in steps:
         if not isinstance(step.result, dict) or not _identifier(step.name):
@@ -662,11 +709,23 @@ def _value_origins(turn: Turn, candidate: Candidate | None) -> dict[str, list[st
                         and isinstance(v, int | float) and float(v) in leading]
         keys = keys or [k for k, v in leaves.items() if isinstance(v, str)
                         and (m := DECIMAL.match(v)) and float(m.group()) in leading]
+        # An ISO date the user names by its weekday or month ("Friday 5 July" for "2024-07-05").
+        keys = keys or [k for k, v in leaves.items() if isinstance(v, str)
+                        and any(w.isalpha() for w in date_words(v) & said)]
+        # Else every value the step produced is a suspect, when it produced only a few.
+        scalars = [k for k, v in leaves.items()
+                   if not isinstance(v, bool) and isinstance(v, str | int | float)]
+        keys = keys or (scalars if len(scalars) <= MAX_SUSPECT_KEYS else [])
         if keys:
             origins[step.name] = keys
     return origins
 
 
+MAX_SUSPECT_KEYS = 2
+
+
+# The faults whose wrong value a step computed, and the kind of step that did.
+ORIGIN_KINDS = {"input_misparsed": "parser", "state_corruption": "memory"}
 NEAR_MISS = 0.6
 DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
@@ -723,6 +782,9 @@ INLINE_PATTERN = re.compile(r"\bre\.(search|match|fullmatch|findall|finditer|spl
 # The line that read the input through a pattern ranks just below the line that computed the
 # field (either may hold the bug), and ahead of the other lines that fed it.
 SLICE_READ_BONUS = -1
+# What a same-file helper returns into that line ranks with it: the bug may be in either.
+HELPER_RETURN_BONUS = 0
+CALLED = re.compile(r"(?<![.\w])([a-z_]\w*)\(")
 
 
 def _stem(word: str) -> str:
