@@ -48,6 +48,8 @@ SPLITS = {
     # stood, then never tuned on. (Later such sets, each scored once, are now fresh2_dev,
     # fresh3_dev, fresh4_dev and fresh5_dev.)
     "holdout": ["evals.sets.holdout2_locked"],
+    # Written from the fault classes alone by a separate process, not yet scored.
+    "fresh7": ["evals.sets.fresh7_locked"],
 }
 
 
