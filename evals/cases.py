@@ -198,7 +198,9 @@ def cases() -> list[EvalCase]:
                                               {"status": "booked", "guests": 1})]),
                 chat_turn("I said two guests, not one!", "Sorry, I'll fix the booking."),
             ],
-            root=1, symptom=4, app="dine", code=("dine/memory.py", "def save_profile"),
+            # Labelled at first with the def (all the first engine could name); the line to change
+            # is the one that turns an unread "two" into 1.
+            root=1, symptom=4, app="dine", code=("dine/memory.py", "if match else 1"),
         ),
         EvalCase(
             "date misparsed, legacy GenAI attributes", "input_misparsed",

@@ -1,4 +1,4 @@
-"""The fresh7 split (locked, not yet scored) builds: labels are consistent and every session lands in a
+"""The fresh7 split (now in dev) builds: labels are consistent and every session lands in a
 real store.
 
 These tests only write the sessions and read them back; they never analyse them.
@@ -13,7 +13,7 @@ import pytest
 from turnback.state import Category
 
 from evals.run import SPLITS, all_apps
-from evals.sets.fresh7_locked import APPS, cases
+from evals.sets.fresh7_dev import APPS, cases
 from tests.fresh_sets import check_builds, check_labels, spans
 
 CASES = cases()
@@ -22,7 +22,7 @@ FRAME = re.compile(r'File "/srv/([^"]+)", line (\d+), in \w+\n    (.*)\n')
 
 
 def test_the_split_is_registered_and_balanced():
-    assert [split for split, modules in SPLITS.items() if "evals.sets.fresh7_locked" in modules] == ["fresh7"]
+    assert [split for split, modules in SPLITS.items() if "evals.sets.fresh7_dev" in modules] == ["dev"]
     faulty = [c for c in CASES if c.category]
     assert len(faulty) == 16 and len(CASES) - len(faulty) == 5
     assert len({c.name for c in CASES}) == len(CASES)

@@ -1,4 +1,4 @@
-"""Labelled sessions written as a seventh locked split (`fresh7`).
+"""Labelled sessions written as a seventh locked split (`fresh7`), now part of dev.
 
 Written from the fault classes of the case brief alone, without running the engine on them and
 without reading its code: pushback in ordinary words (class 1), a recorded failure among
@@ -6,7 +6,9 @@ near-identical template replies (class 2), a value or constraint lost turns befo
 (class 3), a failed step whose own reply admits it (class 4), structural faults (class 5), a stale
 source named by its loader (class 6) and healthy look-alikes. Each faulty session has its own small
 app; `code` names the line a developer would change. Apps are prefixed `f7_` so they never collide
-with other splits' apps. Not yet scored.
+with other splits' apps. Never scored while writing. Scored once as the engine stood (root 13/16,
+healthy blamed 1/5, category 12/16, code 8/16), then moved to dev and tuned on. (A sixth such
+split was lost before it was scored.)
 """
 
 from __future__ import annotations
