@@ -853,3 +853,23 @@ def test_a_concession_is_an_apology_that_says_what_the_app_itself_got_wrong():
     assert concession("I'm so sorry, the order went to the kitchen without your 12:30 time.")
     assert concession("Sorry, that one is sold out, not available until May.") is None
     assert concession("Sorry, we can't deliver without your postcode.") is None
+
+
+def test_a_count_echoed_in_disbelief_leads_back_to_the_state_write_that_made_it(write, store_uri):
+    def state(text: str, tickets: int) -> dict[str, Any]:
+        return {**tool_span("update_booking", {"text": text}, {"tickets": tickets}), "type": "MEMORY"}
+    asks = "Is it OK for a 12 year old? My nephew is coming."
+    report = analyze(write, store_uri, [
+        chat_turn("Tickets for The Wild Robot on Saturday afternoon, there's 3 of us",
+                  "It shows at 1:10pm and 3:40pm. Which one?", children=[state("3 of us", 3)]),
+        chat_turn("The earlier one please", "The 1:10pm it is. Shall I book it?",
+                  children=[state("The earlier one please", 3)]),
+        chat_turn(asks, "It's rated PG, most 12-year-olds are fine with it.", children=[state(asks, 12)]),
+        chat_turn("Ok great, book them please", "Booked! 12 tickets at 1:10pm; £102.00 charged to your card.",
+                  children=[state("book them", 12),
+                            tool_span("book_seats", {"tickets": 12}, {"tickets": 12, "total": 102.0})]),
+        chat_turn("12?! There are three of us. Why have I paid £102?", "I'm sorry, I'll have it refunded."),
+    ])
+
+    # The charge the lookup returned (102.0) is no invented £102.00; the 12 came from turn 3.
+    assert root_of(report) == (3, "state_corruption")

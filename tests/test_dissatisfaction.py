@@ -346,3 +346,34 @@ def test_dislike_aimed_at_the_assistant_counts_even_after_its_question() -> None
                                     "Here is your itinerary. Anything else?")
 
     assert result.complaint
+
+
+def test_ordering_a_new_item_in_another_size_replaces_nothing() -> None:
+    earlier = [("4 of the Munstead lavender please, the 3 litre ones",
+                "Added 4 x Lavandula 'Munstead' (3L pot). Your basket has 4 plants.")]
+    reply = "Added 2 x Echinacea 'Magnus' (3L pot). Your basket has 6 plants."
+
+    assert not complaint("6 Astrantia Roma in the 1L pots", reply, earlier)
+    # About the item already in the conversation, the same words are a correction.
+    assert disputed("No, the Magnus in the 1L pots", reply, earlier) == ["3L"]
+
+
+def test_a_small_number_given_before_in_another_slot_is_not_restated() -> None:
+    earlier = [("Two tickets for the 2 o'clock show please", "Booked 2 tickets for the 14:00 show.")]
+    reply = "Anything else?"
+
+    assert not extract("2 programmes as well", reply, earlier)[0]["value_restated"]
+    assert extract("It's 2 tickets we want", "Booked 3 tickets.", earlier)[0]["value_restated"]
+
+
+def test_a_value_the_reply_kept_is_not_restated() -> None:
+    earlier = [("Tuesday 8 hours on ACME-22", "Logged 8h on ACME-22 for Tuesday.")]
+
+    assert not complaint("Wednesday 7 hours on ACME-22", "Logged 8h on ACME-22 for Tuesday.", earlier)
+
+
+def test_a_small_number_echoed_in_disbelief_is_what_is_disputed() -> None:
+    result = detect_dissatisfaction("12?! There are three of us.", "Booked! 12 tickets, £102.00 charged.")
+
+    assert result.complaint
+    assert "12" in result.disputed

@@ -153,7 +153,9 @@ def explain_dispute(
     # account lookup lists none): made up, even if the words around it are grounded.
     named = disputed | (set(NUMBER.findall(complaint.user or "")) if about is None else set())
     figures = {t for t in named & tokens(source.assistant) if NUMBER.fullmatch(t)}
-    invented = figures - set(NUMBER.findall(looked_up.replace("-", " ")))
+    # By value: the lookup's 102.0 is the reply's 102.00.
+    found_numbers = {_number(n) for n in NUMBER.findall(looked_up.replace("-", " "))}
+    invented = {f for f in figures if _number(f) not in found_numbers}
     # Likewise a disputed name the reply gave whole ("Corp-EU") that nothing looked up names
     # (values with digits are figures, weighed above with their units and keys).
     said, found = (source.assistant or "").lower(), looked_up.lower()
@@ -174,6 +176,14 @@ def explain_dispute(
     return Explanation(
         "disputed_by_user", f"turn {complaint.index} disputes this turn's answer", source.index
     )
+
+
+def _number(token: str) -> float | str:
+    """A figure's value ("1,200.00" is 1200), or the token itself when it is no plain number."""
+    try:
+        return float(token.replace(",", ""))
+    except ValueError:
+        return token
 
 
 # A disputed value, not a disputed sentence: sentences are never found word for word in a lookup.

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("dissatisfaction_model.json")
@@ -458,8 +459,9 @@ def extract(
     f["refers_to_own_words"] = float(bool(OWN_WORDS.search(cue)))
     f["cites_assistant"] = float(bool(CITES_ASSISTANT.search(cue)))
     question = "?" in cue
+    echoed = [] if asked else _echo_question(cue, values(reply))
     challenge = (bool(CHALLENGE.search(cue)) or (question and bool(QUESTION_TO_YOU.search(cue)))
-                 or (not asked and _echo_question(cue, values(reply))))
+                 or bool(echoed))
     words = content_words(text)
     shared = words & content_words(reply)
     mine = values(text)
@@ -471,6 +473,8 @@ def extract(
     earlier_user_values = [v for u, _ in earlier for v in values(u)]
     replies = [reply, *(r or "" for _, r in reversed(earlier) if r != previous_reply)]
     named = _named_from_replies(mine, replies, earlier_user_values)
+    # "12?!" after "Booked! 12 tickets": the value echoed in disbelief is named, however small.
+    named = [*[r for r in echoed if r not in named], *named]
     anchored = (len(shared) >= 2 or bool(SECOND_PERSON.search(cue))
                 or any(_same(v, r) for v in mine for r in theirs) or bool(named))
     f["challenge_question"] = float(challenge and anchored)
@@ -526,11 +530,19 @@ def extract(
     # user is changing their own request. A new value the user had given earlier: the user is
     # restating what the assistant got wrong.
     own = [r for r in replaced if any(_same(r, e) for e in earlier_user_values)]
-    restated = [v for v in kept if any(_same(v, e) for e in earlier_user_values)
+    # (A value the reply kept as it was, "ACME-22" in "Logged 8h on ACME-22", was not replaced.)
+    kept_by_reply = {r.kind + r.key for r in theirs}
+    restated = [v for v in kept if _gave_before(text, v, earlier) and v.kind + v.key not in kept_by_reply
                 and any(_family(r.kind) == _family(v.kind) for r in replaced)]
     # Replacing a value the reply only echoed from the user ("next one is BX44...33" after
     # "BX44...27: ready") moves on to a new item; it disputes nothing the assistant said.
-    f["value_replaced"] = float(bool(asserted) and not (own and not restated))
+    # A plain statement about something the conversation never mentioned ("5 Geranium Rozanne
+    # in the 1L pots" after "2 x Salvia (2L pot)") orders a new item: its values replace
+    # nothing. (Outside evidence, "my ELSTER form says 1,080, not 600", rejects or asks.)
+    plain = not restated and not rejected_in_replies and not question and not opening
+    f["value_replaced"] = float(bool(asserted) and not (own and not restated)
+                                and not (plain and _new_item(words - _surface_words(mine),
+                                                             [reply, *chain(*earlier)])))
     f["value_rejected"] = float(bool(rejected_in_replies))
     f["value_restated"] = float(bool(restated))
     f["self_correction"] = float(bool(own) and not restated and not rejected_in_replies
@@ -572,17 +584,42 @@ def restated_values(
     """Values of the user's text that the user gave in an earlier message, not in the
     previous reply, where a recent reply gave a value of the same kind instead."""
     earlier = list(earlier_turns)[-MAX_EARLIER:]
-    earlier_user_values = [v for u, _ in earlier for v in values(u)]
     replies = [previous_reply or "", *(r or "" for _, r in reversed(earlier[-3:]))]
     stated = [r for rep in replies for r in values(rep)]
     # Only replies that asserted their value: an offer ("would 17:00 work?") is not a mistake.
     asserted = [r for rep in replies if not ASKS.search(rep[-160:]) for r in values(rep)]
     text = user_text or ""
     out = [v.surface for v in values(text)
-           if v.kind != "name" and not _asked(text, v) and any(_same(v, e) for e in earlier_user_values)
+           if v.kind != "name" and not _asked(text, v) and _gave_before(text, v, earlier)
            and not any(_same(v, r) for r in stated)
            and any(_family(r.kind) == _family(v.kind) for r in asserted)]
     return _unique(out)
+
+
+NEW_ITEM_WORDS = 2
+
+
+def _new_item(words: set[str], said: list[str | None]) -> bool:
+    """Most of the message's words, two at least, appear nowhere in the conversation so far,
+    not even respelt (a name put right reuses the words it corrects)."""
+    seen = set().union(*(content_words(t) for t in said if t))
+    novel = {w for w in words if not re.search(r"\d", w) and w not in seen
+             and not any(_respelt(w, s) for s in seen)}
+    return len(novel) >= NEW_ITEM_WORDS and 2 * len(novel) >= len(words)
+
+
+def _surface_words(found: Sequence[Value]) -> set[str]:
+    """The words figures, dates and times are written with ("eight", "March"): they name no
+    item (a name does)."""
+    return content_words(" ".join(v.surface for v in found if v.kind not in ("name", "label")))
+
+
+def _gave_before(text: str, value: Value, earlier: Sequence[Exchange]) -> bool:
+    """The user gave this value in an earlier message. A bare small number ("2") only in the
+    same slot ("2 guests" and "2 guests", not "2 litre" and "2 x Salvia"): it matches by chance."""
+    bare = value.kind == "number" and len(value.key) < 3
+    return any(_same(value, e) and (not bare or _context(text, value) & _context(u or "", e))
+               for u, _ in earlier for e in values(u))
 
 
 def _named_from_replies(mine: Sequence[Value], replies: list[str], user_values: list[Value]) -> list[Value]:
@@ -610,15 +647,15 @@ def _stated_in(value: Value, replies: list[str]) -> Value | None:
 ECHO = re.compile(r"(?:^|(?<=[.!?]))\s*([^.!?]{1,40})\?")
 
 
-def _echo_question(text: str, stated: Sequence[Value]) -> bool:
-    """A short question that only repeats a value the reply stated ("Monday the 20th?"):
-    the user cannot believe it. An echo of an offer the reply asked about is not one."""
+def _echo_question(text: str, stated: Sequence[Value]) -> list[Value]:
+    """The reply's values a short question only repeats ("Monday the 20th?"): the user cannot
+    believe them. An echo of an offer the reply asked about is not one."""
     for match in ECHO.finditer(text):
         words = WORD.findall(match.group(1).lower())
-        echoed = [v for v in values(match.group(1)) if any(_same(v, r) for r in stated)]
+        echoed = [r for r in stated if any(_same(v, r) for v in values(match.group(1)))]
         if echoed and len(words) <= 4:
-            return True
-    return False
+            return echoed
+    return []
 
 
 def _asked(text: str, value: Value) -> bool:
