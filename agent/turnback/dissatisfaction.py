@@ -617,7 +617,7 @@ def _surface_words(found: Sequence[Value]) -> set[str]:
 def _gave_before(text: str, value: Value, earlier: Sequence[Exchange]) -> bool:
     """The user gave this value in an earlier message. A bare small number ("2") only in the
     same slot ("2 guests" and "2 guests", not "2 litre" and "2 x Salvia"): it matches by chance."""
-    bare = value.kind == "number" and len(value.key) < 3
+    bare = value.kind == "number" and len(value.key) < 3 and not OWN_WORDS.search(text)  # "I said 7"
     return any(_same(value, e) and (not bare or _context(text, value) & _context(u or "", e))
                for u, _ in earlier for e in values(u))
 
